@@ -1,0 +1,70 @@
+"""Data sets that ship with optimlib, and small synthetic ones. Nothing is downloaded.
+
+``load_digits()`` returns the UCI optical handwritten digits (8x8, 1,797 images, CC BY 4.0;
+see ``optimlib/data/README.md``) with a fixed train/test split.
+"""
+from __future__ import annotations
+
+import pathlib
+from typing import NamedTuple
+
+import numpy as np
+
+_HERE = pathlib.Path(__file__).resolve().parent
+
+__all__ = ["Digits", "load_digits", "batches", "one_hot", "make_linear_regression"]
+
+
+class Digits(NamedTuple):
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def n_features(self) -> int:
+        return self.X_train.shape[1]
+
+    n_classes = 10
+
+
+def load_digits(dtype=np.float64, scale: bool = True) -> Digits:
+    """The shipped digits with its fixed split: 1,438 training and 359 test images.
+
+    With ``scale=True`` pixels are divided by 16 so that features lie in [0, 1]; this keeps
+    the same learning rates sensible across chapters. Labels are ``int64`` class indices 0..9.
+    """
+    with np.load(_HERE / "digits.npz") as f:
+        X, y, tr, te = f["X"], f["y"], f["train_idx"], f["test_idx"]
+    X = X.astype(dtype) / (16.0 if scale else 1.0)
+    y = y.astype(np.int64)
+    return Digits(X[tr], y[tr], X[te], y[te])
+
+
+def one_hot(y: np.ndarray, n_classes: int) -> np.ndarray:
+    """Rows of the identity: ``one_hot([2, 0], 3) == [[0, 0, 1], [1, 0, 0]]``."""
+    y = np.asarray(y)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"y must be a 1-D integer array of class indices, got {y.dtype} of shape {y.shape}")
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"labels must lie in [0, {n_classes - 1}], got min {y.min()} and max {y.max()}")
+    out = np.zeros((y.size, n_classes))
+    out[np.arange(y.size), y] = 1.0
+    return out
+
+
+def batches(n: int, batch_size: int, rng: np.random.Generator | None = None):
+    """Yield index arrays that cover ``range(n)`` once, in mini-batches (shuffled if ``rng``)."""
+    if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    order = rng.permutation(n) if rng is not None else np.arange(n)
+    for start in range(0, n, batch_size):
+        yield order[start:start + batch_size]
+
+
+def make_linear_regression(n: int = 200, d: int = 5, noise: float = 0.1, seed: int = 0):
+    """A synthetic least-squares problem ``y = X w* + noise``; returns ``X, y, w_star``."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    w_star = rng.standard_normal(d)
+    return X, X @ w_star + noise * rng.standard_normal(n), w_star

@@ -1,0 +1,261 @@
+"""Running an optimizer: ``minimize`` on a 2-D test problem, ``fit`` on a data set.
+
+Both stop when the loss (or a gradient) stops being finite, and say so: the result records
+``diverged=True`` and a message such as "diverged at step 37 (loss = inf): try a smaller
+learning rate", and a :class:`DivergenceWarning` is emitted. They never raise on divergence,
+so a notebook can show a learning rate that is too large without crashing.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from . import optim
+from ._checks import check_same_length
+from .nn import check_labels
+
+__all__ = ["DivergenceWarning", "History", "Trajectory", "fit", "minimize"]
+
+
+class DivergenceWarning(RuntimeWarning):
+    """The loss or a gradient became NaN or infinite; the run stopped there."""
+
+
+def _diverged_message(step: int, what: str, value) -> str:
+    return f"diverged at step {step} ({what} = {value}): try a smaller learning rate"
+
+
+def _get_optimizer(optimizer, params, opt_hyper: dict):
+    """An optimizer over ``params``: built by name, or checked to hold exactly these arrays."""
+    if isinstance(optimizer, str):
+        return optim.get(optimizer, params, **opt_hyper)
+    if not isinstance(optimizer, optim.Optimizer):
+        raise ValueError(f"optimizer must be an optimizer name such as 'sgd' or an Optimizer, "
+                         f"got {type(optimizer).__name__}")
+    if opt_hyper:
+        raise ValueError(f"hyperparameters {sorted(opt_hyper)} are only accepted with an optimizer "
+                         f"name; set them on the Optimizer instead")
+    # Why identity, not equality: the optimizer updates its arrays in place, so they must be
+    # the very arrays the model computes with, or training silently changes nothing.
+    if len(optimizer.params) != len(params) or any(a is not b for a, b in zip(optimizer.params, params)):
+        raise ValueError("the optimizer's parameter list does not match the model's (not the same "
+                         "array objects): build it from them, e.g. optim.get('adam', model.params)")
+    return optimizer
+
+
+def _check_count(name: str, value, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def _finite(a: np.ndarray) -> bool:
+    # a sum is NaN or inf if any element is (up to overflow near 1e308, divergence anyway),
+    # and costs one pass without a boolean temporary
+    return math.isfinite(float(a.sum()))
+
+
+# -- minimize: a trajectory on a 2-D test problem -----------------------------------------------
+
+@dataclass
+class Trajectory:
+    """The points visited: ``xs[k]`` after k steps (``xs[0]`` is x0) and ``losses[k]`` there."""
+
+    xs: np.ndarray
+    losses: np.ndarray
+    diverged: bool = False
+    message: str = ""
+
+    @property
+    def x(self) -> np.ndarray:
+        """The last (finite) point."""
+        return self.xs[-1]
+
+    def __repr__(self):
+        return (f"Trajectory({len(self.xs) - 1} steps, x={np.array2string(self.x, precision=4)}, "
+                f"loss={self.losses[-1]:.4g}, diverged={self.diverged})")
+
+
+def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = None,
+             **opt_hyper) -> Trajectory:
+    """Run ``steps`` optimizer steps on ``problem`` (``.value(x)``, ``.grad(x)``) from ``x0``.
+
+    ``optimizer`` is a name (built over a copy of ``x0`` with ``opt_hyper``) or an Optimizer
+    holding one array, which is then moved: x0 is copied into it unless x0 is None.
+    ``schedule(t) -> lr`` sets the learning rate before step t (t = 0 for the first).
+    Stops at the first non-finite point, gradient or value; the trajectory keeps the finite prefix.
+    """
+    steps = _check_count("steps", steps, 0)
+    if isinstance(optimizer, str):
+        if x0 is None:
+            raise ValueError("x0 is required when the optimizer is given by name")
+        x = np.array(x0, dtype=np.float64)  # a copy: the caller's x0 is not moved
+        opt = optim.get(optimizer, [x], **opt_hyper)
+    else:
+        if not isinstance(optimizer, optim.Optimizer) or len(optimizer.params) != 1:
+            raise ValueError("optimizer must be a name or an Optimizer holding exactly one array (the point)")
+        opt = _get_optimizer(optimizer, optimizer.params, opt_hyper)
+        x = opt.params[0]
+        if x0 is not None:
+            if np.shape(x0) != x.shape:
+                raise ValueError(f"x0 has shape {np.shape(x0)}, the optimizer's parameter {x.shape}")
+            x[...] = x0
+    if x.ndim != 1:
+        raise ValueError(f"x0 must be a 1-D point such as [x1, x2], got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"x0 must be finite, got {x}")
+    f0 = float(problem.value(x))
+    if not math.isfinite(f0):
+        raise ValueError(f"the problem's value at x0 = {x} is {f0}, not finite")
+
+    xs = np.empty((steps + 1, x.size))
+    losses = np.empty(steps + 1)
+    xs[0], losses[0] = x, f0
+    message = ""
+    for k in range(1, steps + 1):
+        if schedule is not None:
+            opt.lr = schedule(opt.t)
+        g = np.asarray(problem.grad(x), dtype=x.dtype)
+        if not np.all(np.isfinite(g)):
+            message = _diverged_message(k, "gradient", g)
+            break
+        opt.step([g])
+        f = float(problem.value(x))
+        if not (math.isfinite(f) and np.all(np.isfinite(x))):
+            message = _diverged_message(k, "loss", f)
+            break
+        xs[k], losses[k] = x, f
+    else:
+        k = steps + 1  # all steps finite: keep every row
+    diverged = bool(message)
+    if diverged:
+        warnings.warn(message, DivergenceWarning, stacklevel=2)
+    else:
+        message = f"ran {steps} steps"
+    return Trajectory(xs[:k].copy(), losses[:k].copy(), diverged, message)
+
+
+# -- fit: mini-batch training on a data set -----------------------------------------------------
+
+@dataclass
+class History:
+    """What ``fit`` measured: per epoch (after it) and per step. Equal runs compare equal
+    (``h1 == h2``): the timings are left out of the comparison."""
+
+    train_loss: list = field(default_factory=list)
+    test_loss: list = field(default_factory=list)
+    train_acc: list = field(default_factory=list)
+    test_acc: list = field(default_factory=list)
+    step_loss: list = field(default_factory=list)   # the mini-batch loss of every step
+    epochs_run: int = 0
+    diverged: bool = False
+    message: str = ""
+    seconds: float = field(default=0.0, compare=False)
+    epoch_seconds: list = field(default_factory=list, compare=False)
+
+    def __repr__(self):
+        parts = [f"epochs_run={self.epochs_run}"]
+        for name in ("train_loss", "test_loss", "train_acc", "test_acc"):
+            values = getattr(self, name)
+            if values:
+                parts.append(f"{name}={values[-1]:.4g}")
+        parts += [f"seconds={self.seconds:.2f}", f"diverged={self.diverged}"]
+        return f"History({', '.join(parts)})"
+
+
+def _split_data(data, model):
+    if len(data) not in (2, 4):
+        raise ValueError(f"data must be (X_train, y_train) or (X_train, y_train, X_test, y_test), "
+                         f"got {len(data)} items")
+    X, y, X_test, y_test = (*data, None, None)[:4]
+    out = []
+    for Xn, yn, X_, y_ in (("X_train", "y_train", X, y), ("X_test", "y_test", X_test, y_test)):
+        if X_ is None:
+            out += [None, None]
+            continue
+        # one conversion up front, to the model's dtype, so that each batch is a plain copy
+        X_ = np.ascontiguousarray(X_, dtype=model.dtype)
+        if X_.ndim != 2 or X_.shape[1] != model.n_in:
+            raise ValueError(f"{Xn} must have shape (n, {model.n_in}) for this model, got {X_.shape}")
+        y_ = check_labels(yn, y_, model.n_classes)
+        check_same_length(X_, y_, Xn, yn)
+        out += [X_, y_]
+    if out[0] is None or len(out[0]) == 0:
+        raise ValueError("X_train is empty")
+    return out
+
+
+def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=0,
+        schedule: Callable | None = None, progress: bool = True, **opt_hyper) -> History:
+    """Train ``model`` on ``data`` with mini-batches; return the :class:`History`.
+
+    ``optimizer``: a name (``fit(model, "adam", data, lr=1e-3)``) or an Optimizer built over
+    ``model.params``. ``data``: (X_train, y_train) or (X_train, y_train, X_test, y_test), such
+    as ``load_digits()``. Mini-batches are reshuffled each epoch by ``default_rng(seed)``, so
+    the same seed gives the same history. ``schedule(t) -> lr`` sets the learning rate before
+    step t (t = the optimizer's step count, 0 for its first step). ``progress=False`` hides
+    the progress bar.
+    """
+    epochs = _check_count("epochs", epochs, 0)
+    batch_size = _check_count("batch_size", batch_size, 1)
+    X, y, X_test, y_test = _split_data(data, model)
+    opt = _get_optimizer(optimizer, model.params, opt_hyper)
+    rng = np.random.default_rng(seed)
+    n = len(X)
+    # the batch is gathered into these arrays: no new allocation per step
+    X_batch = np.empty((min(batch_size, n), X.shape[1]), X.dtype)
+    y_batch = np.empty(min(batch_size, n), y.dtype)
+
+    from tqdm.auto import tqdm  # imported here: only fit needs it, and it picks widget or text
+    bar = tqdm(total=epochs, unit="epoch", disable=not progress, desc=type(opt).__name__)
+    h = History()
+    start = time.perf_counter()
+    try:
+        for epoch in range(epochs):
+            t0 = time.perf_counter()
+            order = rng.permutation(n)
+            for i in range(0, n, batch_size):
+                idx = order[i:i + batch_size]
+                xb = np.take(X, idx, axis=0, out=X_batch[:len(idx)])
+                yb = np.take(y, idx, out=y_batch[:len(idx)])
+                if schedule is not None:
+                    opt.lr = schedule(opt.t)
+                loss = model.loss_and_grad(xb, yb)
+                step = len(h.step_loss) + 1
+                if not math.isfinite(loss):
+                    h.message = _diverged_message(step, "loss", loss)
+                elif not all(_finite(g) for g in model.grads):
+                    h.message = _diverged_message(step, "gradient", "non-finite")
+                if h.message:  # stop before the step, so the parameters stay finite
+                    h.diverged = True
+                    break
+                opt.step(model.grads)
+                h.step_loss.append(loss)
+            if h.diverged:
+                break
+            loss, acc = model.evaluate(X, y)
+            h.train_loss.append(loss)
+            h.train_acc.append(acc)
+            if X_test is not None:
+                loss, acc = model.evaluate(X_test, y_test)
+                h.test_loss.append(loss)
+                h.test_acc.append(acc)
+            h.epochs_run += 1
+            h.epoch_seconds.append(time.perf_counter() - t0)
+            bar.set_postfix(loss=f"{h.train_loss[-1]:.4f}",
+                            **({"test_acc": f"{h.test_acc[-1]:.3f}"} if h.test_acc else {}))
+            bar.update()
+    finally:
+        bar.close()
+    h.seconds = time.perf_counter() - start
+    if h.diverged:
+        warnings.warn(h.message, DivergenceWarning, stacklevel=2)
+    else:
+        h.message = f"trained {h.epochs_run} epochs ({len(h.step_loss)} steps) in {h.seconds:.2f} s"
+    return h
