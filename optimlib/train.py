@@ -17,7 +17,8 @@ from typing import Callable
 import numpy as np
 
 from . import optim
-from ._checks import check_same_length
+from ._checks import check_number, check_same_length
+from .data import batches
 from .nn import check_labels
 
 __all__ = ["DivergenceWarning", "History", "Trajectory", "fit", "minimize"]
@@ -86,15 +87,19 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
              **opt_hyper) -> Trajectory:
     """Run ``steps`` optimizer steps on ``problem`` (``.value(x)``, ``.grad(x)``) from ``x0``.
 
-    ``optimizer`` is a name (built over a copy of ``x0`` with ``opt_hyper``) or an Optimizer
-    holding one array, which is then moved: x0 is copied into it unless x0 is None.
+    ``optimizer`` is a name (built over a copy of ``x0`` with ``opt_hyper``; ``x0=None`` starts
+    at ``problem.start``) or an Optimizer holding one array, which is then moved: x0 is copied
+    into it unless x0 is None.
     ``schedule(t) -> lr`` sets the learning rate before step t (t = 0 for the first).
     Stops at the first non-finite point, gradient or value; the trajectory keeps the finite prefix.
     """
     steps = _check_count("steps", steps, 0)
     if isinstance(optimizer, str):
         if x0 is None:
-            raise ValueError("x0 is required when the optimizer is given by name")
+            x0 = getattr(problem, "start", None)
+        if x0 is None:
+            raise ValueError("x0 is required when the optimizer is given by name and the "
+                             "problem has no .start")
         x = np.array(x0, dtype=np.float64)  # a copy: the caller's x0 is not moved
         opt = optim.get(optimizer, [x], **opt_hyper)
     else:
@@ -117,28 +122,28 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
     xs = np.empty((steps + 1, x.size))
     losses = np.empty(steps + 1)
     xs[0], losses[0] = x, f0
-    message = ""
-    for k in range(1, steps + 1):
-        if schedule is not None:
-            opt.lr = schedule(opt.t)
-        g = np.asarray(problem.grad(x), dtype=x.dtype)
-        if not np.all(np.isfinite(g)):
-            message = _diverged_message(k, "gradient", g)
-            break
-        opt.step([g])
-        f = float(problem.value(x))
-        if not (math.isfinite(f) and np.all(np.isfinite(x))):
-            message = _diverged_message(k, "loss", f)
-            break
-        xs[k], losses[k] = x, f
-    else:
-        k = steps + 1  # all steps finite: keep every row
+    message, kept = "", steps + 1  # kept: rows of xs that are finite
+    # numpy's own overflow warnings would bury the one clear message given below
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(1, steps + 1):
+            if schedule is not None:
+                opt.lr = schedule(opt.t)
+            g = np.asarray(problem.grad(x), dtype=x.dtype)
+            if not np.all(np.isfinite(g)):
+                message, kept = _diverged_message(k, "gradient", g), k
+                break
+            opt.step([g])
+            f = float(problem.value(x))
+            if not (math.isfinite(f) and np.all(np.isfinite(x))):
+                message, kept = _diverged_message(k, "loss", f), k
+                break
+            xs[k], losses[k] = x, f
     diverged = bool(message)
     if diverged:
         warnings.warn(message, DivergenceWarning, stacklevel=2)
     else:
         message = f"ran {steps} steps"
-    return Trajectory(xs[:k].copy(), losses[:k].copy(), diverged, message)
+    return Trajectory(xs[:kept].copy(), losses[:kept].copy(), diverged, message)
 
 
 # -- fit: mini-batch training on a data set -----------------------------------------------------
@@ -192,7 +197,8 @@ def _split_data(data, model):
 
 
 def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=0,
-        schedule: Callable | None = None, progress: bool = True, **opt_hyper) -> History:
+        schedule: Callable | None = None, progress: bool = True, blowup: float | None = 10.0,
+        **opt_hyper) -> History:
     """Train ``model`` on ``data`` with mini-batches; return the :class:`History`.
 
     ``optimizer``: a name (``fit(model, "adam", data, lr=1e-3)``) or an Optimizer built over
@@ -201,61 +207,78 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
     the same seed gives the same history. ``schedule(t) -> lr`` sets the learning rate before
     step t (t = the optimizer's step count, 0 for its first step). ``progress=False`` hides
     the progress bar.
+
+    Training stops as diverged when a mini-batch loss or gradient is NaN or infinite, or when
+    the loss exceeds ``blowup`` times its start, max(first loss, log n_classes); None turns
+    that second test off. Why both: softmax cross-entropy has bounded gradients, so a far too
+    large learning rate sends the loss to 1e5, not to inf, and NaN alone would rarely fire.
     """
     epochs = _check_count("epochs", epochs, 0)
     batch_size = _check_count("batch_size", batch_size, 1)
+    if blowup is not None:
+        blowup = check_number("blowup", blowup, 1.0, low_open=True)
     X, y, X_test, y_test = _split_data(data, model)
     opt = _get_optimizer(optimizer, model.params, opt_hyper)
     rng = np.random.default_rng(seed)
-    n = len(X)
-    # the batch is gathered into these arrays: no new allocation per step
-    X_batch = np.empty((min(batch_size, n), X.shape[1]), X.dtype)
-    y_batch = np.empty(min(batch_size, n), y.dtype)
+    # each batch is gathered into these arrays: no new allocation per step
+    X_batch = np.empty((min(batch_size, len(X)), X.shape[1]), X.dtype)
+    y_batch = np.empty(min(batch_size, len(X)), y.dtype)
+    limit = None  # the blow-up threshold, set at the first step
 
-    from tqdm.auto import tqdm  # imported here: only fit needs it, and it picks widget or text
-    bar = tqdm(total=epochs, unit="epoch", disable=not progress, desc=type(opt).__name__)
+    from tqdm.auto import tqdm  # imported here: only fit needs it; it picks widget or text
     h = History()
     start = time.perf_counter()
-    try:
-        for epoch in range(epochs):
+    # numpy's own overflow warnings would bury the one clear message about divergence
+    with tqdm(total=epochs, unit="epoch", disable=not progress, desc=type(opt).__name__) as bar, \
+            np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(epochs):
             t0 = time.perf_counter()
-            order = rng.permutation(n)
-            for i in range(0, n, batch_size):
-                idx = order[i:i + batch_size]
+            for idx in batches(len(X), batch_size, rng):
                 xb = np.take(X, idx, axis=0, out=X_batch[:len(idx)])
                 yb = np.take(y, idx, out=y_batch[:len(idx)])
                 if schedule is not None:
                     opt.lr = schedule(opt.t)
                 loss = model.loss_and_grad(xb, yb)
-                step = len(h.step_loss) + 1
-                if not math.isfinite(loss):
-                    h.message = _diverged_message(step, "loss", loss)
-                elif not all(_finite(g) for g in model.grads):
-                    h.message = _diverged_message(step, "gradient", "non-finite")
-                if h.message:  # stop before the step, so the parameters stay finite
-                    h.diverged = True
-                    break
+                if limit is None and blowup is not None:
+                    limit = blowup * max(loss, math.log(model.n_classes))
+                h.message = _divergence(len(h.step_loss) + 1, loss, model.grads, limit)
+                if h.message:
+                    break  # before the step, so the parameters stay as they were
                 opt.step(model.grads)
                 h.step_loss.append(loss)
-            if h.diverged:
+            if h.message:
+                h.diverged = True
                 break
-            loss, acc = model.evaluate(X, y)
-            h.train_loss.append(loss)
-            h.train_acc.append(acc)
-            if X_test is not None:
-                loss, acc = model.evaluate(X_test, y_test)
-                h.test_loss.append(loss)
-                h.test_acc.append(acc)
-            h.epochs_run += 1
+            _record_epoch(h, model, X, y, X_test, y_test)
             h.epoch_seconds.append(time.perf_counter() - t0)
             bar.set_postfix(loss=f"{h.train_loss[-1]:.4f}",
                             **({"test_acc": f"{h.test_acc[-1]:.3f}"} if h.test_acc else {}))
             bar.update()
-    finally:
-        bar.close()
     h.seconds = time.perf_counter() - start
     if h.diverged:
         warnings.warn(h.message, DivergenceWarning, stacklevel=2)
     else:
-        h.message = f"trained {h.epochs_run} epochs ({len(h.step_loss)} steps) in {h.seconds:.2f} s"
+        h.message = f"trained {h.epochs_run} epochs ({len(h.step_loss)} steps)"
     return h
+
+
+def _divergence(step: int, loss: float, grads, limit: float | None) -> str:
+    """Why step ``step`` counts as diverged, or "" when it does not."""
+    if not math.isfinite(loss):
+        return _diverged_message(step, "loss", loss)
+    if limit is not None and loss > limit:
+        return _diverged_message(step, "loss", f"{loss:.4g}, past the blow-up limit {limit:.3g}")
+    if not all(_finite(g) for g in grads):
+        return _diverged_message(step, "gradient", "non-finite")
+    return ""
+
+
+def _record_epoch(h: History, model, X, y, X_test, y_test) -> None:
+    loss, acc = model.evaluate(X, y)
+    h.train_loss.append(loss)
+    h.train_acc.append(acc)
+    if X_test is not None:
+        loss, acc = model.evaluate(X_test, y_test)
+        h.test_loss.append(loss)
+        h.test_acc.append(acc)
+    h.epochs_run += 1

@@ -4,12 +4,27 @@
 """
 from __future__ import annotations
 
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .adamax import Adamax
 from .base import Optimizer
+from .nadam import NAdam
+from .radam import RAdam
+from .rmsprop import RMSprop
 from .sgd import SGD
 
 #: name -> class; lower-case names as Keras and torch users write them
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     "sgd": SGD,
+    "adagrad": Adagrad,
+    "rmsprop": RMSprop,
+    "adadelta": Adadelta,
+    "adam": Adam,
+    "adamw": AdamW,
+    "adamax": Adamax,
+    "nadam": NAdam,
+    "radam": RAdam,
 }
 
 
