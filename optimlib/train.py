@@ -1,9 +1,10 @@
 """Running an optimizer: ``minimize`` on a 2-D test problem, ``fit`` on a data set.
 
-Both stop when the loss (or a gradient) stops being finite, and say so: the result records
-``diverged=True`` and a message such as "diverged at step 37 (loss = inf): try a smaller
-learning rate", and a :class:`DivergenceWarning` is emitted. They never raise on divergence,
-so a notebook can show a learning rate that is too large without crashing.
+Both stop when the loss (or a gradient) stops being finite, ``fit`` also when the loss blows
+up, and say so: the result records ``diverged=True`` and a message such as "diverged at step 37
+(loss = inf): try a smaller learning rate", and a :class:`DivergenceWarning` is emitted. They
+never raise on divergence, so a notebook can show a learning rate that is too large without
+crashing.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ __all__ = ["DivergenceWarning", "History", "Trajectory", "fit", "minimize"]
 
 
 class DivergenceWarning(RuntimeWarning):
-    """The loss or a gradient became NaN or infinite; the run stopped there."""
+    """The loss or a gradient became NaN or infinite (or the loss blew up); the run stopped there."""
 
 
 def _diverged_message(step: int, what: str, value) -> str:
@@ -64,7 +65,7 @@ def _finite(a: np.ndarray) -> bool:
 
 # -- minimize: a trajectory on a 2-D test problem -----------------------------------------------
 
-@dataclass
+@dataclass(eq=False)  # arrays have no single truth value: compare xs yourself
 class Trajectory:
     """The points visited: ``xs[k]`` after k steps (``xs[0]`` is x0) and ``losses[k]`` there."""
 
@@ -179,6 +180,8 @@ def _split_data(data, model):
         raise ValueError(f"data must be (X_train, y_train) or (X_train, y_train, X_test, y_test), "
                          f"got {len(data)} items")
     X, y, X_test, y_test = (*data, None, None)[:4]
+    if X is None or len(X) == 0:
+        raise ValueError("X_train is empty")
     out = []
     for Xn, yn, X_, y_ in (("X_train", "y_train", X, y), ("X_test", "y_test", X_test, y_test)):
         if X_ is None:
@@ -191,8 +194,6 @@ def _split_data(data, model):
         y_ = check_labels(yn, y_, model.n_classes)
         check_same_length(X_, y_, Xn, yn)
         out += [X_, y_]
-    if out[0] is None or len(out[0]) == 0:
-        raise ValueError("X_train is empty")
     return out
 
 
@@ -201,8 +202,9 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
         **opt_hyper) -> History:
     """Train ``model`` on ``data`` with mini-batches; return the :class:`History`.
 
-    ``optimizer``: a name (``fit(model, "adam", data, lr=1e-3)``) or an Optimizer built over
-    ``model.params``. ``data``: (X_train, y_train) or (X_train, y_train, X_test, y_test), such
+    ``model``: an :class:`optimlib.nn.Sequential` (or anything with ``params``, ``grads``,
+    ``loss_and_grad``, ``evaluate``, ``n_in``, ``n_classes`` and ``dtype``). ``optimizer``: a
+    name (``fit(model, "adam", data, lr=1e-3)``) or an Optimizer built over ``model.params``. ``data``: (X_train, y_train) or (X_train, y_train, X_test, y_test), such
     as ``load_digits()``. Mini-batches are reshuffled each epoch by ``default_rng(seed)``, so
     the same seed gives the same history. ``schedule(t) -> lr`` sets the learning rate before
     step t (t = the optimizer's step count, 0 for its first step). ``progress=False`` hides

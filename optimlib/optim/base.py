@@ -20,6 +20,10 @@ in cache and the step streams through memory about once, while the update still 
 equations. Slicing gives the same numbers as a whole-array update because the update is
 elementwise. Updates that mix elements (e.g. Muon's matrix orthogonalisation) set
 ``elementwise = False`` and receive whole arrays.
+
+A scalar that all parameters share and that evolves from step to step (NAdam's product of
+momentum coefficients) is declared in ``shared_state`` with its initial value, lives in
+``self.shared``, is advanced once per step by ``begin_step`` and is saved by ``state_dict``.
 """
 from __future__ import annotations
 
@@ -145,12 +149,15 @@ class Optimizer:
         return params
 
     def _check_grads(self, grads) -> list:
-        if isinstance(grads, np.ndarray):
+        if isinstance(grads, (np.ndarray, np.generic)):
             grads = [grads]
         grads = list(grads)
         if len(grads) != len(self.params):
             raise ValueError(f"got {len(grads)} gradients for {len(self.params)} parameters")
         for i, (p, g) in enumerate(zip(self.params, grads)):
+            if isinstance(g, np.generic) and p.ndim == 0:
+                # NumPy arithmetic on a 0-d array returns a scalar: accept it for a 0-d parameter
+                g = grads[i] = np.asarray(g)
             if not isinstance(g, np.ndarray):
                 raise TypeError(f"grads[{i}] must be a NumPy array, got {type(g).__name__}")
             if g.shape != p.shape:

@@ -1,0 +1,361 @@
+"""The automatic checks behind the book's exercises.
+
+Every exercise has a learner cell that ends in a check, with ``...`` as the placeholder::
+
+    answer = ...            # replace ... with your answer
+    check_zero_loss(answer)
+
+A check answers in one of three ways:
+
+- the answer is still ``...`` (or ``None``, or a function whose body is still ``...``): it prints
+  "not attempted yet" and returns ``False``, so a notebook run top to bottom never fails on an
+  exercise left undone;
+- the answer is wrong: it raises ``AssertionError`` saying what was expected, what was got and a
+  hint (never just "assert failed");
+- the answer is right: it prints a line starting with ✓ and returns ``True``.
+
+Writing a check for a new chapter takes the same three pieces (this module's own checks are the
+examples)::
+
+    @exercise("Zero weights")                    # the title the check prints
+    def check_zero_loss(answer):
+        expect_close("the loss at W = 0, b = 0", answer, np.log(10), rtol=1e-4,
+                     hint="every class gets probability 1/10")
+        return "the loss of a classifier that knows nothing is log 10"   # printed after ✓
+
+- :func:`exercise` turns a function of the learner's answer into a check with the behaviour above;
+- :func:`expect_close` / :func:`expect` / :func:`fail` raise the explanatory ``AssertionError``;
+- :func:`call` calls a learner's function and reports "not attempted yet" if it returns ``...``
+  or ``None`` (a ``def`` whose body is still the placeholder).
+
+Checks of later chapters live next to these, grouped under a comment naming their chapter.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+__all__ = ["exercise", "expect", "expect_close", "fail", "call", "NotAttempted",
+           # Preface
+           "check_condition_number", "check_update", "check_n_params",
+           # 1 Premise
+           "check_zero_loss", "check_cross_entropy", "check_rosenbrock_kappa",
+           # 2 Random search
+           "check_samples_needed", "check_local_step_size",
+           # 3 Gradients
+           "check_gradient_bug", "check_l2_gradient", "check_best_h_float32"]
+
+
+# -- the shared pattern ----------------------------------------------------------------------
+class NotAttempted(Exception):
+    """Raised inside a check when the answer is still the placeholder."""
+
+
+def _placeholder(x) -> bool:
+    return x is ... or x is None
+
+
+def exercise(title: str):
+    """Decorator: make ``check(answer, ...)`` an exercise check titled ``title``.
+
+    The wrapped function raises ``AssertionError`` (through :func:`expect_close` etc.) when the
+    answer is wrong and may return a short remark, printed after the ✓ when it is right.
+    """
+    def decorate(check):
+        @functools.wraps(check)
+        def wrapper(answer, *args, **kwargs):
+            try:
+                if _placeholder(answer):
+                    raise NotAttempted
+                remark = check(answer, *args, **kwargs)
+            except NotAttempted:
+                print(f"{title}: not attempted yet. Replace the ... with your answer and run the cell again.")
+                return False
+            print(f"✓ {title}: correct." + (f" {remark}" if remark else ""))
+            return True
+        return wrapper
+    return decorate
+
+
+def fail(what: str, expected, got, hint: str = ""):
+    """Raise the ``AssertionError`` every check uses: what, expected, got, and a hint."""
+    msg = f"{what}\n  expected: {expected}\n  got:      {got}"
+    if hint:
+        msg += f"\n  hint: {hint}"
+    raise AssertionError(msg)
+
+
+def expect(condition: bool, what: str, expected, got, hint: str = "") -> None:
+    """:func:`fail` unless ``condition``."""
+    if not condition:
+        fail(what, expected, got, hint)
+
+
+def _fmt(a) -> str:
+    a = np.asarray(a)
+    if a.ndim == 0:
+        return f"{float(a):.6g}"
+    return np.array2string(a, precision=6, threshold=8, max_line_width=100)
+
+
+def expect_close(what: str, got, expected, *, rtol: float = 1e-6, atol: float = 0.0, hint: str = "") -> None:
+    """Fail unless ``got`` is a number (or array) of the expected shape close to ``expected``."""
+    if _placeholder(got):
+        raise NotAttempted
+    try:
+        g = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        fail(what, f"a number or array like {_fmt(expected)}", f"{type(got).__name__} {got!r}", hint)
+    e = np.asarray(expected, dtype=float)
+    if g.shape != e.shape:
+        fail(what + " (wrong shape)", f"shape {e.shape}", f"shape {g.shape}", hint)
+    if not np.all(np.isfinite(g)):
+        fail(what, _fmt(e), _fmt(g) + " (not finite: an overflow or a division by zero?)", hint)
+    if not np.allclose(g, e, rtol=rtol, atol=atol):
+        tol = f"relative tolerance {rtol:g}" + (f", absolute {atol:g}" if atol else "")
+        fail(what, f"{_fmt(e)} (to {tol})", _fmt(g), hint)
+
+
+def call(func, *args, **kwargs):
+    """Call a learner's function; a result of ``...`` or ``None`` means not attempted yet."""
+    if not callable(func):
+        raise AssertionError(f"expected a function, got {type(func).__name__} {func!r}")
+    out = func(*args, **kwargs)
+    if _placeholder(out):
+        raise NotAttempted
+    return out
+
+
+# -- Preface ------------------------------------------------------------------------------------
+@exercise("Condition number of the quadratic")
+def check_condition_number(answer):
+    from .problems import QUADRATIC
+    expect_close("κ = L / μ for f(x) = 0.1 x1² + 2 x2²", answer, QUADRATIC.kappa, rtol=1e-9,
+                 hint="the Hessian is diag(2 · 0.1, 2 · 2); L is its largest eigenvalue, μ its smallest")
+    return "L = 4 and μ = 0.2: the valley is 20 times steeper across than along."
+
+
+@exercise("One update")
+def check_update(answer):
+    theta, g, lr = np.array([1.0, -2.0]), np.array([0.5, -4.0]), 0.1
+    expected = theta - lr * g
+    if np.allclose(np.asarray(answer, float), theta + lr * g):
+        fail("θ₁ = θ₀ − η g₀", _fmt(expected), _fmt(answer), "you stepped up the gradient: the step goes against it")
+    expect_close("θ₁ = θ₀ − η g₀", answer, expected, hint="subtract η times the gradient, coordinate by coordinate")
+
+
+@exercise("Counting parameters")
+def check_n_params(answer):
+    if answer == 64 * 10:
+        fail("parameters of the linear classifier on 8x8 digits", 650, answer,
+             "you counted the weights W; the 10 biases b are parameters too")
+    expect(isinstance(answer, (int, np.integer)) and answer == 650,
+           "parameters of the linear classifier on 8x8 digits", 650, answer,
+           "W maps 64 pixels to 10 scores (64 x 10 numbers), and each score has a bias")
+    return "θ has 650 coordinates: each attempt of a search, and each gradient, lives in ℝ⁶⁵⁰."
+
+
+# -- 1 Premise ----------------------------------------------------------------------------------
+@exercise("Loss of the zero classifier")
+def check_zero_loss(answer):
+    if isinstance(answer, (int, float, np.floating)) and (np.isclose(answer, 1.0) or np.isclose(answer, 0.1)):
+        fail("the loss at W = 0, b = 0", f"{math.log(10):.6g}", answer,
+             "the loss is the natural logarithm: −ln(1/10), not a probability or log10")
+    expect_close("the loss at W = 0, b = 0", answer, math.log(10), rtol=1e-4,
+                 hint="all scores are 0, so every class gets probability 1/10; the loss is −ln of that")
+    return "Any classifier starting near W = 0 should report a loss near ln 10 ≈ 2.303: a sanity check."
+
+
+@exercise("A stable cross-entropy")
+def check_cross_entropy(cross_entropy):
+    from .linear import log_softmax
+    cases = [(np.array([1.0, 2.0, 3.0]), 2), (np.array([0.0, 0.0, 0.0, 0.0]), 1),
+             (np.array([1000.0, 1001.0, 999.0]), 0), (np.array([-1000.0, -1000.0]), 1),
+             (np.array([50.0, -50.0, 800.0]), 1)]
+    for z, y in cases:
+        got = call(cross_entropy, z.copy(), y)
+        expected = -log_softmax(z)[y]
+        large = np.abs(z).max() > 700
+        expect_close(f"cross_entropy({z.tolist()}, {y})", got, expected, rtol=1e-9, atol=1e-12,
+                     hint=("exp(1000) overflows: subtract max(z) from the scores before exponentiating "
+                           "and use −log p_y = log Σ exp(z_j − m) − (z_y − m)") if large
+                     else "−log of softmax(z)[y], with softmax(z)_k = exp(z_k) / Σ_j exp(z_j)")
+    return "It survives scores of ±1000, where exp overflows: that is the log-sum-exp trick."
+
+
+@exercise("How ill-conditioned is Rosenbrock's valley?")
+def check_rosenbrock_kappa(answer):
+    H = np.array([[802.0, -400.0], [-400.0, 200.0]])   # Hessian at (1, 1)
+    lam = np.linalg.eigvalsh(H)
+    expect_close("κ of the Rosenbrock Hessian at its minimum (1, 1)", answer, lam[-1] / lam[0], rtol=1e-3,
+                 hint="H = [[2 − 400(x2 − 3x1²), −400 x1], [−400 x1, 200]] at (1, 1); κ = λ_max / λ_min "
+                      "(np.linalg.eigvalsh)")
+    return f"κ ≈ {lam[-1] / lam[0]:.0f}, against 20 for the quadratic: the valley floor is nearly flat."
+
+
+# -- 2 Random search -----------------------------------------------------------------------------
+def _ball_fraction(d: int, r: float) -> float:
+    """P(a uniform point of the cube [-1, 1]^d lies within r of its centre), for r <= 1."""
+    return math.exp(d / 2 * math.log(math.pi) + d * math.log(r) - math.lgamma(d / 2 + 1) - d * math.log(2))
+
+
+@exercise("Samples needed to land near the minimum")
+def check_samples_needed(samples_needed):
+    for d, r in [(1, 0.1), (2, 0.5), (3, 1.0), (10, 0.5), (100, 0.5)]:
+        got = call(samples_needed, d, r)
+        expected = 1 / _ball_fraction(d, r)
+        expect_close(f"samples_needed(d={d}, r={r})", got, expected, rtol=1e-6,
+                     hint="1 / P(hit), with P(hit) = volume of the d-ball of radius r (π^(d/2) r^d / Γ(d/2 + 1)) "
+                          "over the volume 2^d of the cube; use math.gamma or math.lgamma")
+    return f"In d = 100 it takes {1 / _ball_fraction(100, 0.5):.1e} samples to land within 0.5 of the minimum."
+
+
+@exercise("A step size for random local search")
+def check_local_step_size(step_size, target: float = 0.80):
+    from .data import load_digits
+    from .linear import SoftmaxLinear
+    from .search import random_local_search
+    expect(isinstance(step_size, (int, float, np.floating)) and step_size > 0, "the step size",
+           "a positive number", repr(step_size), "a standard deviation for the Gaussian perturbation")
+    d = load_digits()
+    model = SoftmaxLinear(d.X_train, d.y_train)
+    res = random_local_search(model.loss, np.zeros(model.size), 500, float(step_size), np.random.default_rng(0))
+    acc = model.accuracy(res.best, d.X_test, d.y_test)
+    expect(acc >= target, f"test accuracy after 500 attempts with step_size={step_size}", f">= {target:.0%}",
+           f"{acc:.1%}", "too small a step crawls (loss falls slowly), too large a step is never accepted "
+                         "(the loss stays at ln 10 = 2.303); try powers of 10 first, then refine")
+    return f"test accuracy {acc:.1%} after 500 attempts."
+
+
+# -- 3 Gradients ---------------------------------------------------------------------------------
+@exercise("Find the buggy gradient")
+def check_gradient_bug(answer):
+    expect(isinstance(answer, str) and answer.strip().lower() in "abc" and len(answer.strip()) == 1,
+           "the letter of the wrong gradient", "one of 'a', 'b', 'c'", repr(answer))
+    expect(answer.strip().lower() == "b", "the letter of the wrong gradient", "the one whose relative error is "
+           "far above 1e-7", repr(answer), "compute relative_error(candidate, numerical_gradient(...)) for each "
+           "candidate: a correct gradient agrees to about 1e-9 or better")
+    return "(b) forgets to divide by n: its direction is right, but it is n times too long."
+
+
+@exercise("Gradient of the L2-regularised loss")
+def check_l2_gradient(loss_grad_l2, lam: float = 0.1):
+    from .data import load_digits
+    from .gradients import numerical_gradient, relative_error
+    from .linear import SoftmaxLinear
+    d = load_digits()
+    model = SoftmaxLinear(d.X_train[:50], d.y_train[:50])
+    theta = model.init(np.random.default_rng(1), scale=0.1)
+    W, _ = model.unpack(theta)
+    out = call(loss_grad_l2, theta.copy(), lam)
+    expect(isinstance(out, tuple) and len(out) == 2, "loss_grad_l2(theta, lam)", "a tuple (loss, grad)",
+           f"{type(out).__name__}", "return loss, grad")
+    loss, grad = out
+    exp_loss = model.loss(theta) + lam / 2 * np.sum(W ** 2)
+    expect_close("the regularised loss", loss, exp_loss, rtol=1e-9,
+                 hint="L(θ) + (λ/2) Σ W²: the biases are not penalised")
+
+    def f(t):
+        Wt, _ = model.unpack(t)
+        return model.loss(t) + lam / 2 * np.sum(Wt ** 2)
+
+    num = numerical_gradient(f, theta.copy())
+    grad = np.asarray(grad, dtype=float)
+    expect(grad.shape == num.shape, "the gradient's shape", num.shape, grad.shape, "one entry per parameter: 650")
+    err = relative_error(grad, num)
+    expect(err < 1e-6, "relative error of your gradient against the numerical one", "< 1e-6", f"{err:.2e}",
+           "the penalty adds λ W to dL/dW and nothing to dL/db")
+    return f"relative error {err:.1e}."
+
+
+@exercise("The best h in single precision")
+def check_best_h_float32(answer):
+    eps32 = float(np.finfo(np.float32).eps)
+    try:
+        h = float(answer)
+    except (TypeError, ValueError):
+        fail("the best h for a forward difference in float32", f"about {eps32 ** 0.5:.1e}", repr(answer))
+    expect(h > 0 and abs(math.log10(h / eps32 ** 0.5)) <= 1, "the best h for a forward difference in float32",
+           f"within a factor 10 of √ε₃₂ = {eps32 ** 0.5:.1e}", f"{h:.1e}",
+           "the same balance as in float64, with the float32 machine epsilon "
+           "np.finfo(np.float32).eps ≈ 1.2e-7")
+    return f"√ε₃₂ ≈ {eps32 ** 0.5:.1e}: in single precision no forward difference is better than about 3 digits."
+
+
+# -- 4 Gradient descent ------------------------------------------------------------------------
+__all__ += ["check_gd_optimal", "check_gd_steps", "check_max_stable_lr", "check_gd_sum_loss"]
+
+
+@exercise("Tune gradient descent on another quadratic")
+def check_gd_optimal(answer):
+    expect(isinstance(answer, (tuple, list)) and len(answer) == 2, "the answer",
+           "a tuple (eta, rho)", repr(answer), "two numbers: the best step size and its rate")
+    eta, rho = answer
+    if np.isclose(float(eta), 1 / 9):
+        fail("the best step size η*", 0.2, eta, "1/L makes the steep direction converge in one step, but "
+             "the flat one then contracts by only 1 - 1/9; balance the two: η* = 2/(L + μ)")
+    expect_close("the best step size η* for curvatures μ = 1 and L = 9", eta, 0.2, rtol=1e-6,
+                 hint="the Hessian is diag(1, 9); η* = 2/(L + μ) equalises |1 - ημ| and |1 - ηL|")
+    expect_close("the contraction per step ρ* at η*", rho, 0.8, rtol=1e-6,
+                 hint="ρ* = (κ - 1)/(κ + 1) with κ = L/μ = 9, or directly |1 - η* μ|")
+    return "Both directions shrink by 0.8 per step (one with a sign flip): neither is left behind."
+
+
+@exercise("The price of ill-conditioning")
+def check_gd_steps(answer):
+    kappa = 1000
+    rho = (kappa - 1) / (kappa + 1)
+    expected = math.ceil(math.log(1e6) / math.log(1 / rho))
+    expect(isinstance(answer, (int, np.integer, float)) and not isinstance(answer, bool),
+           "the number of steps", "an integer", repr(answer))
+    if abs(answer - expected) <= 0.02 * expected:
+        return (f"{expected} steps (≈ (κ/2)·ln 10⁶): 50 times the 139 steps of κ = 20, in proportion to κ.")
+    if abs(answer - math.log(1e6) / math.log(10) * kappa) < 0.1 * expected:
+        fail("steps for a 10⁶-fold reduction with κ = 1000", expected, answer,
+             "that is log10-based; use natural logs: t = ln(10⁶) / ln(1/ρ) with ρ = (κ-1)/(κ+1)")
+    fail("steps for a 10⁶-fold reduction with κ = 1000", expected, answer,
+         "solve ρ^t ≤ 10⁻⁶ for t with ρ = (κ - 1)/(κ + 1): t = ln(10⁶) / ln(1/ρ), rounded up")
+
+
+@exercise("The largest stable step for any quadratic")
+def check_max_stable_lr(max_stable_lr):
+    rng = np.random.default_rng(5)
+    for n in (1, 2, 5, 20):
+        Qm, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        lam = np.exp(rng.uniform(-2, 3, n))
+        H = (Qm * lam) @ Qm.T
+        H = (H + H.T) / 2
+        got = call(max_stable_lr, H.copy())
+        expected = 2 / lam.max()
+        if np.isclose(float(got), 1 / lam.max()):
+            fail(f"max_stable_lr for a {n}x{n} H", f"{expected:.6g}", f"{float(got):.6g}",
+                 "1/L is where the descent lemma's guarantee is best; GD still converges up to 2/L")
+        if n > 1 and np.isclose(float(got), 2 / lam.min()):
+            fail(f"max_stable_lr for a {n}x{n} H", f"{expected:.6g}", f"{float(got):.6g}",
+                 "the steepest direction limits the step: use the largest eigenvalue")
+        expect_close(f"max_stable_lr for a {n}x{n} H (eigenvalues {np.round(np.sort(lam), 3)})", got,
+                     expected, rtol=1e-6, hint="GD multiplies the error along eigenvalue λ by 1 - ηλ; "
+                     "all must have modulus < 1 (np.linalg.eigvalsh gives the eigenvalues)")
+        for factor, should_converge in ((0.99, True), (1.01, False)):
+            x = np.ones(n)
+            for _ in range(3000):
+                x = x - factor * float(got) * (H @ x)
+            converged = np.linalg.norm(x) < 1
+            expect(converged == should_converge, f"GD with η = {factor} × your answer on the {n}x{n} H",
+                   "converges" if should_converge else "diverges",
+                   "converges" if converged else "diverges")
+    return "2/λ_max(H): the steepest curvature alone sets the limit."
+
+
+@exercise("A sum instead of a mean")
+def check_gd_sum_loss(answer):
+    n = 1438
+    if np.isclose(float(answer), 2.0 * n):
+        fail("the step size for the summed loss", f"{2 / n:.6g}", answer,
+             "the summed loss has a gradient N times larger, so the step must be N times smaller")
+    expect_close("the step size that reproduces η = 2 on the mean loss", answer, 2 / n, rtol=1e-6,
+                 hint="Σᵢ ℓᵢ = N · mean: its gradient is N = 1438 times larger")
+    return ("the path depends on η·∇f only: scaling the loss by N and η by 1/N changes nothing. "
+            "It is why libraries average the loss over the batch.")

@@ -1,0 +1,168 @@
+"""Bad input to optimlib's optimizers raises an error naming the argument and its valid range
+(issue 3, "Bad input")."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from optimlib import optim
+
+NAMES = sorted(optim.OPTIMIZERS)
+WITH_BETAS = [n for n in NAMES if "betas" in optim.OPTIMIZERS[n].defaults]
+WITH_EPS = [n for n in NAMES if "eps" in optim.OPTIMIZERS[n].defaults]
+NAN = float("nan")
+
+
+def params():
+    return [np.zeros(3), np.ones((2, 2))]
+
+
+def raises(exc, *fragments):
+    """``pytest.raises`` whose message must contain every fragment, literally."""
+    return pytest.raises(exc, match=".*".join(re.escape(f) for f in fragments))
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("lr", [-1e-3, NAN, float("inf")])
+def test_bad_learning_rate(name, lr):
+    with raises(ValueError, "lr must lie in [0.0, inf]"):
+        optim.get(name, params(), lr=lr)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bad_learning_rate_set_later(name):
+    opt = optim.get(name, params())
+    with raises(ValueError, "lr must lie in [0.0, inf]"):
+        opt.lr = -0.1
+    with raises(TypeError, "lr must be a real number"):
+        opt.lr = "0.1"
+    opt.lr = 0.5
+    assert opt.lr == opt.hyper["lr"] == 0.5
+
+
+@pytest.mark.parametrize("name", WITH_BETAS)
+@pytest.mark.parametrize("betas, which", [((1.0, 0.999), 0), ((-0.1, 0.999), 0), ((NAN, 0.9), 0),
+                                          ((0.9, 1.0), 1), ((0.9, 1.5), 1), ((0.9, -1e-9), 1)])
+def test_betas_outside_0_1(name, betas, which):
+    with raises(ValueError, f"betas[{which}] must lie in [0.0, 1.0)"):
+        optim.get(name, params(), betas=betas)
+
+
+@pytest.mark.parametrize("name", WITH_BETAS)
+@pytest.mark.parametrize("betas", [0.9, (0.9,), (0.9, 0.99, 0.999)])
+def test_betas_not_a_pair(name, betas):
+    with raises(TypeError, "betas must be a pair", "[0, 1)"):
+        optim.get(name, params(), betas=betas)
+
+
+@pytest.mark.parametrize("name", WITH_EPS)
+@pytest.mark.parametrize("eps", [0.0, -1e-8, NAN])
+def test_eps_not_positive(name, eps):
+    with raises(ValueError, "eps must lie in (0.0, inf]"):
+        optim.get(name, params(), eps=eps)
+
+
+@pytest.mark.parametrize("name", ["sgd", "rmsprop"])
+def test_negative_momentum(name):
+    with raises(ValueError, "momentum must lie in [0.0, inf]"):
+        optim.get(name, params(), momentum=-0.9)
+
+
+def test_nesterov_without_momentum():
+    with raises(ValueError, "nesterov=True requires momentum > 0 and dampening = 0"):
+        optim.get("sgd", params(), nesterov=True)
+    with raises(ValueError, "nesterov=True requires momentum > 0 and dampening = 0"):
+        optim.get("sgd", params(), nesterov=True, momentum=0.9, dampening=0.1)
+
+
+@pytest.mark.parametrize("name, hyper, message", [
+    ("sgd", dict(dampening=1.5), "dampening must lie in [0.0, 1.0]"),
+    ("sgd", dict(weight_decay=-0.1), "weight_decay must lie in [0.0, inf]"),
+    ("adam", dict(weight_decay=-0.1), "weight_decay must lie in [0.0, inf]"),
+    ("adagrad", dict(lr_decay=-0.1), "lr_decay must lie in [0.0, inf]"),
+    ("adagrad", dict(initial_accumulator_value=-1.0), "initial_accumulator_value must lie in [0.0, inf]"),
+    ("rmsprop", dict(alpha=1.5), "alpha must lie in [0.0, 1.0]"),
+    ("adadelta", dict(rho=-0.5), "rho must lie in [0.0, 1.0]"),
+    ("nadam", dict(momentum_decay=-1e-3), "momentum_decay must lie in [0.0, inf]"),
+])
+def test_other_hyperparameters_out_of_range(name, hyper, message):
+    with raises(ValueError, message):
+        optim.get(name, params(), **hyper)
+
+
+@pytest.mark.parametrize("name, flag", [("adam", "amsgrad"), ("adamw", "amsgrad"),
+                                        ("adam", "decoupled_weight_decay"),
+                                        ("nadam", "decoupled_weight_decay"),
+                                        ("radam", "decoupled_weight_decay"),
+                                        ("rmsprop", "centered")])
+def test_flag_must_be_a_bool(name, flag):
+    with raises(TypeError, f"{flag} must be True or False"):
+        optim.get(name, params(), **{flag: 0.9})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unknown_hyperparameter(name):
+    with raises(TypeError, "unknown hyperparameter(s) ['learning_rate']", "it accepts", "'lr'"):
+        optim.get(name, params(), learning_rate=0.1)
+
+
+def test_adamw_has_no_decoupled_switch():
+    """As in torch: AdamW's decay is always decoupled."""
+    with raises(TypeError, "unknown hyperparameter(s) ['decoupled_weight_decay']"):
+        optim.get("adamw", params(), decoupled_weight_decay=False)
+
+
+def test_unknown_name_lists_the_known_ones():
+    with raises(ValueError, "unknown optimizer 'adamm'; known: " + ", ".join(NAMES)):
+        optim.get("adamm", params())
+    with raises(ValueError, "known: adadelta"):
+        optim.get(None, params())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_integer_parameters(name):
+    with raises(TypeError, "params[1] must have a floating dtype (float32 or float64), got int64"):
+        optim.get(name, [np.zeros(3), np.arange(4)])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_other_bad_parameters(name):
+    with raises(ValueError, "params is empty"):
+        optim.get(name, [])
+    with raises(TypeError, "params[0] must be a NumPy array, got list"):
+        optim.get(name, [[1.0, 2.0]])
+    with raises(ValueError, "params[0] must be a writeable C-contiguous array"):
+        optim.get(name, [np.zeros((4, 4))[:, 0]])
+    p = np.zeros(3)
+    with raises(ValueError, "params holds the same array more than once"):
+        optim.get(name, [p, p])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_wrong_gradients_change_nothing(name):
+    ps = params()
+    opt = optim.get(name, ps)
+    with raises(ValueError, "got 1 gradients for 2 parameters"):
+        opt.step([np.ones(3)])
+    with raises(ValueError, "got 3 gradients for 2 parameters"):
+        opt.step([np.ones(3), np.ones((2, 2)), np.ones(1)])
+    with raises(ValueError, "grads[1] has shape (4,) but params[1] has shape (2, 2)"):
+        opt.step([np.ones(3), np.ones(4)])
+    with raises(TypeError, "grads[0] must be a NumPy array, got list"):
+        opt.step([[1.0, 1.0, 1.0], np.ones((2, 2))])
+    assert opt.t == 0 and all(not s for s in opt.state)
+    assert np.array_equal(ps[0], np.zeros(3)) and np.array_equal(ps[1], np.ones((2, 2)))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_load_state_dict_checks_shapes(name):
+    opt = optim.get(name, params(), **({"momentum": 0.9} if name in ("sgd", "rmsprop") else {}))
+    opt.step([np.ones(3), np.ones((2, 2))])
+    sd = opt.state_dict()
+    with raises(ValueError, "state_dict holds state for 2 parameters, this optimizer has 1"):
+        optim.get(name, [np.zeros(3)]).load_state_dict(sd)
+    if sd["state"][0]:
+        with raises(ValueError, "of parameter 1 has shape (2, 2), the parameter has shape (4,)"):
+            optim.get(name, [np.zeros(3), np.zeros(4)]).load_state_dict(sd)

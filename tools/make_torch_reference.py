@@ -1,0 +1,212 @@
+"""Record torch.optim's trajectories as reference data for optimlib's tests.
+
+    python3 tools/make_torch_reference.py            # writes tests/reference/torch_optim.npz
+
+For every optimizer and a grid of configurations (each flag on and off, non-default
+hyperparameters), torch.optim (``foreach=False``, float64, default dtype float64) runs 100 steps
+on three parameters at once, of shapes ``()``, ``(5,)`` and ``(3, 4)``, from a fixed start. The
+gradient of parameter ``k`` at step ``t`` is
+
+    g = A_k @ p.ravel() + noise_k[t - 1]      (A_k symmetric positive definite)
+
+so it depends on the parameter: an update that is wrong anywhere sends the trajectory elsewhere.
+``A_k``, ``noise_k`` and the start ``x0_k`` are stored in the file, so the tests need neither
+torch nor a random generator that stays stable across NumPy versions. Stored for each
+configuration, at steps 1, 2, 10, 50 and 100: every parameter and every state buffer, under the
+key ``"{config id}/{parameter index}/{step}/{name}"`` (``name`` is ``param`` or torch's state
+name; the scalars ``step`` and ``mu_product`` are stored once per parameter like torch keeps
+them). The list of configurations is the JSON string under ``"configs"``.
+
+Why the default dtype is float64 here: torch keeps ``step`` and NAdam's ``mu_product`` in
+tensors of the *default* dtype. With torch's usual float32 default, NAdam's ``mu_product`` is
+rounded to float32 every step, which moves float64 parameters by ~1e-8 relative; with the
+default set to float64 torch computes in float64 throughout, as optimlib does.
+
+This module imports torch only inside its functions, so the tests can import its constants.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+OUT = Path(__file__).resolve().parent.parent / "tests" / "reference" / "torch_optim.npz"
+SHAPES = [(), (5,), (3, 4)]
+STEPS = 100
+CHECKPOINTS = (1, 2, 10, 50, 100)
+SEED = 20240613
+TORCH_VERSION = "2.13.0"
+
+#: torch class name for each optimlib name
+TORCH_NAMES = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adadelta": "Adadelta",
+               "adam": "Adam", "adamw": "AdamW", "adamax": "Adamax", "nadam": "NAdam",
+               "radam": "RAdam"}
+
+#: (optimizer, keyword arguments): defaults, each flag on and off, non-default values, combined
+GRID = {
+    "sgd": [
+        {},
+        {"lr": 0.05},
+        {"lr": 0.05, "momentum": 0.9},
+        {"lr": 0.05, "momentum": 0.9, "dampening": 0.3},
+        {"lr": 0.05, "momentum": 0.9, "nesterov": True},
+        {"lr": 0.05, "weight_decay": 0.1},
+        {"lr": 0.03, "momentum": 0.5, "nesterov": True, "weight_decay": 0.05},
+    ],
+    "adagrad": [
+        {},
+        {"lr": 0.3},
+        {"lr": 0.3, "lr_decay": 0.05},
+        {"lr": 0.3, "initial_accumulator_value": 0.5},
+        {"lr": 0.3, "eps": 1e-3, "weight_decay": 0.1},
+        {"lr": 0.2, "lr_decay": 0.01, "initial_accumulator_value": 0.1, "eps": 1e-6,
+         "weight_decay": 0.05},
+    ],
+    "rmsprop": [
+        {},
+        {"lr": 0.01, "alpha": 0.9},
+        {"lr": 0.01, "centered": True},
+        {"lr": 0.005, "momentum": 0.9},
+        {"lr": 0.005, "momentum": 0.8, "centered": True},
+        {"lr": 0.01, "weight_decay": 0.1, "eps": 1e-4},
+        {"lr": 0.02, "alpha": 0.3, "centered": True},  # 1 - alpha > 1/2: lerp's other branch
+        {"lr": 0.003, "alpha": 0.95, "eps": 1e-6, "weight_decay": 0.05, "momentum": 0.5,
+         "centered": True},
+    ],
+    "adadelta": [
+        {},
+        {"lr": 0.5, "rho": 0.8},
+        {"rho": 0.95, "eps": 1e-3},
+        {"lr": 2.0, "weight_decay": 0.1},
+    ],
+    "adam": [
+        {},
+        {"lr": 0.05},
+        {"lr": 0.05, "betas": [0.8, 0.99]},
+        {"lr": 0.05, "amsgrad": True},
+        {"lr": 0.05, "weight_decay": 0.1},
+        {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True},
+        {"lr": 0.05, "weight_decay": 0.1, "amsgrad": True},
+        {"lr": 0.02, "betas": [0.3, 0.5], "eps": 1e-3},  # 1 - beta1 > 1/2: lerp's other branch
+        {"lr": 0.05, "betas": [0.0, 0.9]},
+    ],
+    "adamw": [
+        {},
+        {"lr": 0.05},
+        {"lr": 0.05, "weight_decay": 0.2, "amsgrad": True},
+        {"lr": 0.05, "betas": [0.8, 0.95], "eps": 1e-6, "weight_decay": 0.0},
+    ],
+    "adamax": [
+        {},
+        {"lr": 0.05},
+        {"lr": 0.05, "betas": [0.8, 0.99]},
+        {"lr": 0.05, "weight_decay": 0.1, "eps": 1e-3},
+        {"lr": 0.05, "betas": [0.3, 0.9]},
+    ],
+    "nadam": [
+        {},
+        {"lr": 0.05},
+        {"lr": 0.05, "momentum_decay": 0.01},
+        {"lr": 0.05, "weight_decay": 0.1},
+        {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True},
+        {"lr": 0.05, "betas": [0.8, 0.99], "eps": 1e-4},
+        {"lr": 0.02, "betas": [0.3, 0.9], "momentum_decay": 0.0},
+    ],
+    "radam": [
+        {},
+        {"lr": 0.05},
+        {"lr": 0.05, "betas": [0.9, 0.9]},  # rho_t stays <= 5 for longer: both branches
+        {"lr": 0.05, "weight_decay": 0.1},
+        {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True},
+        {"lr": 0.05, "betas": [0.3, 0.99], "eps": 1e-4},
+    ],
+}
+
+
+def configs() -> list[dict]:
+    """The grid as a list of ``{"id", "optimizer", "kwargs"}``."""
+    return [{"id": f"{name}-{i:02d}", "optimizer": name, "kwargs": kw}
+            for name, kws in GRID.items() for i, kw in enumerate(kws)]
+
+
+def make_problem(seed: int = SEED) -> dict:
+    """Starts ``x0_k``, SPD matrices ``A_k`` (eigenvalues in [0.2, 2]) and noise ``noise_k``."""
+    rng = np.random.default_rng(seed)
+    data = {}
+    for k, shape in enumerate(SHAPES):
+        n = int(np.prod(shape, dtype=int))
+        q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        lam = np.linspace(0.2, 2.0, n) if n > 1 else np.array([1.0])
+        data[f"x0_{k}"] = rng.standard_normal(shape) * 1.5
+        data[f"A_{k}"] = (q * lam) @ q.T
+        data[f"noise_{k}"] = rng.standard_normal((STEPS, n)) * 0.3
+    return data
+
+
+def gradient(problem: dict, k: int, t: int, p: np.ndarray) -> np.ndarray:
+    """The gradient of parameter ``k`` at step ``t`` (1-based): ``A_k p + noise_k[t-1]``.
+
+    Written as an elementwise product and a row sum (NumPy's pairwise sum, no BLAS), so that it
+    gives the same bits on every machine.
+    """
+    A = problem[f"A_{k}"]
+    g = (A * p.reshape(1, -1)).sum(axis=1) + problem[f"noise_{k}"][t - 1]
+    return g.reshape(p.shape)
+
+
+def run_torch(config: dict, problem: dict, steps: int = STEPS,
+              checkpoints=CHECKPOINTS) -> dict[str, np.ndarray]:
+    """Run torch.optim on the problem; return ``{"{k}/{step}/{name}": array}`` at the checkpoints."""
+    import torch
+
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        params = [torch.tensor(problem[f"x0_{k}"], dtype=torch.float64)
+                  for k in range(len(SHAPES))]
+        cls = getattr(torch.optim, TORCH_NAMES[config["optimizer"]])
+        kw = dict(config["kwargs"])
+        if "betas" in kw:
+            kw["betas"] = tuple(kw["betas"])
+        opt = cls(params, foreach=False, **kw)
+        out = {}
+        for t in range(1, steps + 1):
+            for k, p in enumerate(params):
+                p.grad = torch.from_numpy(gradient(problem, k, t, p.detach().numpy()))
+            opt.step()
+            if t in checkpoints:
+                for k, p in enumerate(params):
+                    out[f"{k}/{t}/param"] = p.detach().numpy().copy()
+                    for name, v in opt.state[p].items():
+                        out[f"{k}/{t}/{name}"] = np.array(v.detach().numpy() if torch.is_tensor(v)
+                                                          else v, dtype=np.float64)
+        return out
+    finally:
+        torch.set_default_dtype(old)
+
+
+def main(path: Path = OUT) -> None:
+    import torch
+
+    if not torch.__version__.startswith(TORCH_VERSION):
+        sys.exit(f"the reference is torch {TORCH_VERSION}'s; this is torch {torch.__version__}")
+    problem = make_problem()
+    cfgs = configs()
+    data = dict(problem)
+    for cfg in cfgs:
+        for key, v in run_torch(cfg, problem).items():
+            data[f"{cfg['id']}/{key}"] = v
+    meta = {"torch": torch.__version__, "numpy": np.__version__, "shapes": SHAPES,
+            "steps": STEPS, "checkpoints": list(CHECKPOINTS), "seed": SEED}
+    data["configs"] = np.array(json.dumps(cfgs))
+    data["meta"] = np.array(json.dumps(meta))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **data)
+    print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB): {len(cfgs)} configurations x "
+          f"{len(SHAPES)} parameters x {STEPS} steps")
+
+
+if __name__ == "__main__":
+    main()
