@@ -4,20 +4,27 @@ Static pictures (matplotlib; each returns the ``Axes`` it drew on, ``ax.figure``
 
 - :func:`contour` the loss landscape of a problem, its minimum starred;
 - :func:`trajectories` several optimizers' paths on one landscape, each in its own colour;
-- :func:`loss_curves` loss (or distance to the optimum) against step, log scale;
-- :func:`effective_step_sizes` the per-parameter step ``lr / (sqrt(v) + eps)`` of adaptive methods.
+- :func:`loss_curves` loss (or the gap to the optimum) against step, log scale;
+- :func:`effective_step_sizes` the per-parameter step ``lr / (sqrt(v) + eps)`` of adaptive
+  methods (:func:`effective_lr` reads it from an optimizer's state).
 
-Pictures that move in the static HTML, without a kernel (each returns an :class:`HTML` block):
+Pictures that move in the static HTML, without a kernel (each returns an :class:`HTML` block,
+self-contained: no external file, no CDN):
 
-- :func:`race` several optimizers racing, a matplotlib animation exported as JavaScript;
-- :func:`slider` a Distill-style explorable: trajectories precomputed over a grid of
-  hyperparameters (:func:`sweep`), scrubbed with ``<input type=range>`` controls.
+- :func:`race` several optimizers racing: a matplotlib ``FuncAnimation`` exported as JavaScript,
+  whose frames hold only the moving paths (transparent PNGs over a contour picture sent once),
+  so that 50 frames weigh ~100-300 KB;
+- :func:`slider` a Distill-style explorable: paths precomputed over a grid of hyperparameters
+  (:func:`sweep`), scrubbed with ``<input type=range>`` controls, drawn on an inline SVG.
 
 For live notebooks: :func:`explorer`, an ipywidgets panel (optimizer, lr, beta, problem, steps).
+Runs on the test problems: :func:`run` (a path, NaN after divergence; ``"gd"``, ``"momentum"``
+and ``"nesterov"`` are SGD presets).
 
-Colours: :data:`COLORS` maps every optimizer the book studies to one fixed colour of a
-colour-blind-safe palette (Okabe & Ito; Tol's "muted"); :func:`color` looks a name up
-(``color("Adam (lr=0.1)")`` is Adam's colour).
+Colours: :data:`COLORS` maps every optimizer the book studies to one fixed colour of
+colour-blind-safe palettes (Okabe & Ito; Tol's "muted"); :func:`color` looks a name up
+(``color("Adam (lr=0.1)")`` is Adam's colour) and :func:`label` spells it for legends.
+Call :func:`use_style` once per chapter for the book's matplotlib settings.
 """
 from __future__ import annotations
 
@@ -988,16 +995,21 @@ def explorer(problem="quadratic", optimizer: str = "momentum", lr: float = 0.05,
     problems = dict(PROBLEMS)
     if not isinstance(problem, str):
         problems[pname] = problem
-    style = {"description_width": "70px"}
-    w_opt = W.Dropdown(options=[(label(n), n) for n in names], value=optimizer,
-                       description="optimizer", style=style)
-    w_prob = W.Dropdown(options=list(problems), value=pname, description="problem", style=style)
-    w_lr = W.FloatLogSlider(value=lr, base=10, min=-4, max=1, step=0.05, description="lr",
-                            readout_format=".3g", continuous_update=False, style=style)
-    w_beta = W.FloatSlider(value=beta, min=0.0, max=0.999, step=0.01, description="β",
-                           readout_format=".3f", continuous_update=False, style=style)
-    w_steps = W.IntSlider(value=steps, min=5, max=500, step=5, description="steps",
-                          continuous_update=False, style=style)
+    # Labels are HTML widgets, not ``description=``: ipywidgets' static embed typesets every
+    # description with MathJax 2's API (MathJax.Hub), an error under the book's MathJax 3.
+    lay = W.Layout(width="230px")
+    w_opt = W.Dropdown(options=[(label(n), n) for n in names], value=optimizer, layout=lay)
+    w_prob = W.Dropdown(options=list(problems), value=pname, layout=lay)
+    w_lr = W.FloatLogSlider(value=lr, base=10, min=-4, max=1, step=0.05, readout_format=".3g",
+                            continuous_update=False, layout=lay)
+    w_beta = W.FloatSlider(value=beta, min=0.0, max=0.999, step=0.01, readout_format=".3f",
+                           continuous_update=False, layout=lay)
+    w_steps = W.IntSlider(value=steps, min=5, max=500, step=5, continuous_update=False,
+                          layout=lay)
+
+    def row(text, w):
+        return W.HBox([W.HTML(f"<span style='display:inline-block;width:70px'>{text}</span>"), w])
+
     info = W.HTML()
     out = W.Output(layout=W.Layout(min_height="300px"))
 
@@ -1037,7 +1049,9 @@ def explorer(problem="quadratic", optimizer: str = "momentum", lr: float = 0.05,
     for w in (w_opt, w_prob, w_lr, w_beta, w_steps):
         w.observe(redraw, names="value")
     redraw()
-    box = W.VBox([W.HBox([W.VBox([w_opt, w_prob]), W.VBox([w_lr, w_beta, w_steps])]), info, out])
+    box = W.VBox([W.HBox([W.VBox([row("optimizer", w_opt), row("problem", w_prob)]),
+                          W.VBox([row("lr", w_lr), row("&beta;", w_beta), row("steps", w_steps)])]),
+                  info, out])
     box.add_class("optimlib-explorer")
     return box
 

@@ -150,10 +150,10 @@ def test_explorer_builds_with_defaults_and_redraws():
     assert isinstance(w, ipywidgets.VBox)
     info = w.children[1]
     assert "Momentum" in info.value and "momentum" in info.value
-    opt_box = w.children[0].children[0].children[0]
+    opt_box = w.children[0].children[0].children[0].children[1]
     opt_box.value = "adagrad"
     assert "not used" in info.value
-    lr = w.children[0].children[1].children[0]
+    lr = w.children[0].children[1].children[0].children[1]
     lr.value = 10.0                                    # far too large: said, not raised
     opt_box.value = "gd"
     assert "diverged" in info.value

@@ -29,7 +29,8 @@ VENDOR = ROOT / "_vendor"
 ASSETS = {
     "mathjax@3.2.2": {"es5/tex-chtml.js": "mathjax/tex-chtml.js",
                       "es5/output/chtml/fonts/woff-v2/": "mathjax/output/chtml/fonts/woff-v2/"},
-    "@jupyter-widgets/html-manager@1.0.6": {"dist/embed-amd.js": "widgets/embed-amd.js"},
+    "@jupyter-widgets/html-manager@1.0.6": {"dist/embed-amd.js": "widgets/embed-amd.js",
+                                            "dist/*.woff2": "widgets/"},
     "requirejs@2.3.7": {"require.js": "widgets/require.js"},
 }
 
@@ -46,8 +47,11 @@ def npm_command() -> list[str]:
 
 def vendor() -> None:
     """Fetch the pinned assets into _vendor/ unless they are already there."""
+    # our own shim, next to embed-amd.js (see the comment at its top)
+    (VENDOR / "widgets").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / "tools" / "widgets-compat.js", VENDOR / "widgets" / "compat.js")
     wanted = [VENDOR / dest for files in ASSETS.values() for dest in files.values()]
-    if all(p.exists() for p in wanted):
+    if all(p.exists() for p in wanted) and list((VENDOR / "widgets").glob("*.woff2")):
         return
     with tempfile.TemporaryDirectory() as tmp:
         print(f"fetching {', '.join(ASSETS)} with npm ...", flush=True)
@@ -64,6 +68,9 @@ def vendor() -> None:
                 dest_path.parent.mkdir(parents=True, exist_ok=True)
                 if src.endswith("/"):
                     shutil.copytree(src_path, dest_path, dirs_exist_ok=True)
+                elif "*" in src:
+                    for f in src_path.parent.glob(src_path.name):
+                        shutil.copyfile(f, dest_path / f.name)
                 else:
                     shutil.copyfile(src_path, dest_path)
 
