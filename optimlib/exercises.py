@@ -8,11 +8,12 @@ Every exercise has a learner cell that ends in a check, with ``...`` as the plac
 A check answers in one of three ways:
 
 - the answer is still ``...`` (or ``None``, or a function whose body is still ``...``): it prints
-  "not attempted yet" and returns ``False``, so a notebook run top to bottom never fails on an
-  exercise left undone;
+  "not attempted yet", so a notebook run top to bottom never fails on an exercise left undone;
 - the answer is wrong: it raises ``AssertionError`` saying what was expected, what was got and a
   hint (never just "assert failed");
-- the answer is right: it prints a line starting with ✓ and returns ``True``.
+- the answer is right: it prints a line starting with ✓.
+
+A check returns nothing (a notebook cell that ends with it shows only the printed line).
 
 Writing a check for a new chapter takes the same three pieces (this module's own checks are the
 examples)::
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import functools
 import math
+import textwrap
 
 import numpy as np
 
@@ -43,7 +45,7 @@ __all__ = ["exercise", "expect", "expect_close", "fail", "call", "NotAttempted",
            # 1 Premise
            "check_zero_loss", "check_cross_entropy", "check_rosenbrock_kappa",
            # 2 Random search
-           "check_samples_needed", "check_local_step_size",
+           "check_attempts_for_confidence", "check_one_fifth_step", "check_records",
            # 3 Gradients
            "check_gradient_bug", "check_l2_gradient", "check_best_h_float32"]
 
@@ -71,10 +73,11 @@ def exercise(title: str):
                     raise NotAttempted
                 remark = check(answer, *args, **kwargs)
             except NotAttempted:
-                print(f"{title}: not attempted yet. Replace the ... with your answer and run the cell again.")
-                return False
-            print(f"✓ {title}: correct." + (f" {remark}" if remark else ""))
-            return True
+                print(f"{title}: not attempted yet.\n(Replace the ... with your answer, then run the cell again.)")
+                return
+            print(f"✓ {title}: correct.")
+            if remark:
+                print(textwrap.fill(str(remark), width=78))
         return wrapper
     return decorate
 
@@ -196,37 +199,56 @@ def check_rosenbrock_kappa(answer):
 
 
 # -- 2 Random search -----------------------------------------------------------------------------
-def _ball_fraction(d: int, r: float) -> float:
-    """P(a uniform point of the cube [-1, 1]^d lies within r of its centre), for r <= 1."""
-    return math.exp(d / 2 * math.log(math.pi) + d * math.log(r) - math.lgamma(d / 2 + 1) - d * math.log(2))
+@exercise("Attempts for 99% confidence")
+def check_attempts_for_confidence(attempts_for_confidence):
+    from .search import hit_probability
+    for d, r, c in [(2, 0.5, 0.99), (5, 1.0, 0.9), (10, 0.5, 0.99), (30, 1.0, 0.5), (100, 0.5, 0.99)]:
+        p = hit_probability(d, r)
+        expected = math.ceil(math.log1p(-c) / math.log1p(-p))
+        got = call(attempts_for_confidence, d, r, c)
+        try:
+            g = float(got)
+        except (TypeError, ValueError):
+            fail(f"attempts_for_confidence({d}, {r}, {c})", expected, repr(got), "return a number")
+        if not math.isfinite(g):
+            fail(f"attempts_for_confidence({d}, {r}, {c})", f"{expected:.4g}", got,
+                 "log(1 - p) is exactly 0 when p < 1e-16, since 1 - p rounds to 1: use np.log1p(-p)")
+        if abs(g - expected) <= 1 or abs(g / expected - 1) < 1e-6:
+            continue
+        if abs(g / expected - 1) < 0.05:
+            fail(f"attempts_for_confidence({d}, {r}, {c})", f"{expected:.6g}", f"{g:.6g}",
+                 "close, but log(1 - p) loses most of its digits when p is tiny (1 - p rounds): use np.log1p(-p)")
+        fail(f"attempts_for_confidence({d}, {r}, {c})", f"{expected:.6g}", f"{g:.6g}",
+             "the smallest K with 1 - (1 - p)^K >= confidence: K = ceil(log(1 - confidence) / log(1 - p))")
+    return (f"In d = 100, {math.ceil(math.log(100) / hit_probability(100, 0.5)):.1e} attempts for 99% confidence "
+            "of landing within 0.5 of the minimum.")
 
 
-@exercise("Samples needed to land near the minimum")
-def check_samples_needed(samples_needed):
-    for d, r in [(1, 0.1), (2, 0.5), (3, 1.0), (10, 0.5), (100, 0.5)]:
-        got = call(samples_needed, d, r)
-        expected = 1 / _ball_fraction(d, r)
-        expect_close(f"samples_needed(d={d}, r={r})", got, expected, rtol=1e-6,
-                     hint="1 / P(hit), with P(hit) = volume of the d-ball of radius r (π^(d/2) r^d / Γ(d/2 + 1)) "
-                          "over the volume 2^d of the cube; use math.gamma or math.lgamma")
-    return f"In d = 100 it takes {1 / _ball_fraction(100, 0.5):.1e} samples to land within 0.5 of the minimum."
-
-
-@exercise("A step size for random local search")
-def check_local_step_size(step_size, target: float = 0.80):
+@exercise("The one-fifth rule")
+def check_one_fifth_step(sigma):
+    from statistics import NormalDist
     from .data import load_digits
     from .linear import SoftmaxLinear
-    from .search import random_local_search
-    expect(isinstance(step_size, (int, float, np.floating)) and step_size > 0, "the step size",
-           "a positive number", repr(step_size), "a standard deviation for the Gaussian perturbation")
     d = load_digits()
     model = SoftmaxLinear(d.X_train, d.y_train)
-    res = random_local_search(model.loss, np.zeros(model.size), 500, float(step_size), np.random.default_rng(0))
-    acc = model.accuracy(res.best, d.X_test, d.y_test)
-    expect(acc >= target, f"test accuracy after 500 attempts with step_size={step_size}", f">= {target:.0%}",
-           f"{acc:.1%}", "too small a step crawls (loss falls slowly), too large a step is never accepted "
-                         "(the loss stays at ln 10 = 2.303); try powers of 10 first, then refine")
-    return f"test accuracy {acc:.1%} after 500 attempts."
+    grad_norm = float(np.linalg.norm(model.grad(np.zeros(model.size))))
+    trace_h = 0.9 * float(np.mean(np.sum(d.X_train ** 2, axis=1) + 1))
+    expected = -2 * grad_norm * NormalDist().inv_cdf(0.2) / trace_h
+    wrong_side = 2 * grad_norm * NormalDist().inv_cdf(0.2) / trace_h
+    if isinstance(sigma, (int, float, np.floating)) and np.isclose(sigma, wrong_side, rtol=1e-3):
+        fail("the step size with P(accept) = 1/5", f"{expected:.4g}", f"{sigma:.4g}",
+             "a step size is positive: Φ⁻¹(1/5) is negative, and σ = −2‖g‖ Φ⁻¹(1/5) / tr H")
+    expect_close("the step size with P(accept) = 1/5", sigma, expected, rtol=0.02,
+                 hint="solve Φ(−σ tr H / (2‖g‖)) = 1/5 for σ, with Φ⁻¹ = statistics.NormalDist().inv_cdf")
+    return f"σ ≈ {expected:.3f}: the same range as the best step sizes found by trying."
+
+
+@exercise("Records in a million attempts")
+def check_records(answer):
+    expected = float(np.sum(1.0 / np.arange(1, 10 ** 6 + 1)))
+    expect_close("the expected number of improvements in 10⁶ attempts", answer, expected, rtol=1e-4,
+                 hint="attempt k sets a record with probability 1/k; add these up for k = 1 … 10⁶")
+    return "≈ ln 10⁶ + 0.577: improvements come ever more rarely."
 
 
 # -- 3 Gradients ---------------------------------------------------------------------------------
@@ -237,20 +259,21 @@ def check_gradient_bug(answer):
     expect(answer.strip().lower() == "b", "the letter of the wrong gradient", "the one whose relative error is "
            "far above 1e-7", repr(answer), "compute relative_error(candidate, numerical_gradient(...)) for each "
            "candidate: a correct gradient agrees to about 1e-9 or better")
-    return "(b) forgets to divide by n: its direction is right, but it is n times too long."
+    return "(b) uses P instead of P − Y for the bias: only 10 of 650 coordinates are wrong, and the check sees them."
 
 
 @exercise("Gradient of the L2-regularised loss")
 def check_l2_gradient(loss_grad_l2, lam: float = 0.1):
     from .data import load_digits
-    from .gradients import numerical_gradient, relative_error
+    from .gradients import numerical_gradient
     from .linear import SoftmaxLinear
     d = load_digits()
     model = SoftmaxLinear(d.X_train[:50], d.y_train[:50])
     theta = model.init(np.random.default_rng(1), scale=0.1)
-    W, _ = model.unpack(theta)
-    out = call(loss_grad_l2, theta.copy(), lam)
-    expect(isinstance(out, tuple) and len(out) == 2, "loss_grad_l2(theta, lam)", "a tuple (loss, grad)",
+    W, b = model.unpack(theta)
+    b[...] = np.random.default_rng(2).standard_normal(b.shape)   # non-zero biases: a penalty on them would show
+    out = call(loss_grad_l2, model, theta.copy(), lam)
+    expect(isinstance(out, tuple) and len(out) == 2, "loss_grad_l2(model, theta, lam)", "a tuple (loss, grad)",
            f"{type(out).__name__}", "return loss, grad")
     loss, grad = out
     exp_loss = model.loss(theta) + lam / 2 * np.sum(W ** 2)
@@ -264,8 +287,8 @@ def check_l2_gradient(loss_grad_l2, lam: float = 0.1):
     num = numerical_gradient(f, theta.copy())
     grad = np.asarray(grad, dtype=float)
     expect(grad.shape == num.shape, "the gradient's shape", num.shape, grad.shape, "one entry per parameter: 650")
-    err = relative_error(grad, num)
-    expect(err < 1e-6, "relative error of your gradient against the numerical one", "< 1e-6", f"{err:.2e}",
+    err = float(np.linalg.norm(grad - num) / (np.linalg.norm(grad) + np.linalg.norm(num)))
+    expect(err < 1e-7, "relative error ‖g − g_num‖ / (‖g‖ + ‖g_num‖) of your gradient", "< 1e-7", f"{err:.2e}",
            "the penalty adds λ W to dL/dW and nothing to dL/db")
     return f"relative error {err:.1e}."
 
@@ -281,7 +304,7 @@ def check_best_h_float32(answer):
            f"within a factor 10 of √ε₃₂ = {eps32 ** 0.5:.1e}", f"{h:.1e}",
            "the same balance as in float64, with the float32 machine epsilon "
            "np.finfo(np.float32).eps ≈ 1.2e-7")
-    return f"√ε₃₂ ≈ {eps32 ** 0.5:.1e}: in single precision no forward difference is better than about 3 digits."
+    return f"√ε₃₂ ≈ {eps32 ** 0.5:.1e}: in single precision a forward difference keeps only 3 to 4 correct digits."
 
 
 # -- 4 Gradient descent ------------------------------------------------------------------------
@@ -359,3 +382,127 @@ def check_gd_sum_loss(answer):
                  hint="Σᵢ ℓᵢ = N · mean: its gradient is N = 1438 times larger")
     return ("the path depends on η·∇f only: scaling the loss by N and η by 1/N changes nothing. "
             "It is why libraries average the loss over the batch.")
+
+
+# -- 5 Stochastic gradient descent -------------------------------------------------------------
+__all__ += ["check_sgd_fpc", "check_sgd_floor", "check_noise_scale"]
+
+
+@exercise("Half the data in one batch")
+def check_sgd_fpc(answer):
+    n, b = 1438, 719
+    expected = (n - b) / (n - 1)
+    if np.isclose(float(answer), 1.0):
+        fail("variance / (σ²/B) for B = 719 of N = 1438", f"{expected:.6g}", answer,
+             "σ²/B holds for independent draws; without replacement multiply by (N - B)/(N - 1)")
+    if np.isclose(float(answer), (n - b) / n):
+        fail("variance / (σ²/B) for B = 719 of N = 1438", f"{expected:.6g}", answer,
+             "close: the correction divides by N - 1, not N (it must be exactly 0 at B = N and 1 at B = 1)")
+    expect_close("variance / (σ²/B) for B = 719 of N = 1438", answer, expected, rtol=1e-6,
+                 hint="the finite-population correction (N - B)/(N - 1)")
+    return "about 1/2: with half the data in the batch, the batch mean is twice as accurate as independent draws."
+
+
+@exercise("The noise floor in one dimension")
+def check_sgd_floor(answer):
+    lr, lam, var = 0.1, 4.0, 4.0
+    expected = lr * var / (lam * (2 - lr * lam))
+    if np.isclose(float(answer), lr * var / (2 * lam)):
+        fail("stationary E[θ²]", f"{expected:.6g}", answer,
+             "that is the small-step approximation ησ²/(2λ); keep the (1 - ηλ)² exactly: s = η²σ² / (1 - (1 - ηλ)²)")
+    if np.isclose(float(answer), lam / 2 * expected):
+        fail("stationary E[θ²]", f"{expected:.6g}", answer,
+             "that is E[f] = (λ/2) E[θ²]; the question asks for E[θ²] itself")
+    expect_close("stationary E[θ²] for λ = 4, η = 0.1, σ² = 4", answer, expected, rtol=1e-6,
+                 hint="the variance obeys s ← (1 - ηλ)² s + η² σ²; solve for its fixed point")
+    return f"E[θ²] = ησ²/(λ(2 - ηλ)) = {expected:.4f}, proportional to η for small steps."
+
+
+@exercise("The gradient noise scale")
+def check_noise_scale(noise_scale):
+    rng = np.random.default_rng(11)
+    for n, p, shift in ((50, 3, 0.5), (200, 10, 0.1), (1000, 7, 2.0)):
+        G = rng.standard_normal((n, p)) + shift * rng.standard_normal(p)
+        g = G.mean(axis=0)
+        expected = np.mean(np.sum((G - g) ** 2, axis=1)) / (g @ g)
+        got = call(noise_scale, G.copy())
+        if np.isclose(float(got), expected * n / (n - 1)):
+            fail(f"noise_scale of a {n} x {p} matrix", f"{expected:.6g}", f"{float(got):.6g}",
+                 "divide the sum of squared distances by N (the whole population), not N - 1")
+        if np.isclose(float(got), 1 / expected):
+            fail(f"noise_scale of a {n} x {p} matrix", f"{expected:.6g}", f"{float(got):.6g}",
+                 "upside down: noise (σ²) over signal (|ḡ|²)")
+        expect_close(f"noise_scale of a {n} x {p} matrix", got, expected, rtol=1e-8,
+                     hint="σ² = mean over rows of |row - mean row|², then divide by |mean row|²")
+    return "B_noise is the batch size at which noise and signal are equally large."
+
+
+# -- 6 Momentum --------------------------------------------------------------------------------
+__all__ += ["check_polyak", "check_momentum_edge", "check_momentum_effective_lr", "check_to_velocity"]
+
+
+@exercise("Polyak's tuning for another quadratic")
+def check_polyak(answer):
+    expect(isinstance(answer, (tuple, list)) and len(answer) == 2, "the answer",
+           "a tuple (lr, momentum)", repr(answer), "two numbers: η* and β*")
+    lr, beta = answer
+    L, mu = 9.0, 1.0
+    r = (math.sqrt(L) - math.sqrt(mu)) / (math.sqrt(L) + math.sqrt(mu))
+    if np.isclose(float(beta), r):
+        fail("Polyak's momentum β*", r * r, beta, "the rate is √β*: β* is the square of (√κ - 1)/(√κ + 1)")
+    expect_close("Polyak's step size η* for μ = 1, L = 9", lr, 4 / (math.sqrt(L) + math.sqrt(mu)) ** 2, rtol=1e-6,
+                 hint="η* = 4 / (√L + √μ)²")
+    expect_close("Polyak's momentum β* for μ = 1, L = 9", beta, r * r, rtol=1e-6,
+                 hint="β* = ((√κ - 1)/(√κ + 1))² with κ = L/μ = 9")
+    return "η* = β* = 1/4 and the rate is √β* = 1/2, against 0.8 for gradient descent on the same problem."
+
+
+@exercise("The stability edge of momentum")
+def check_momentum_edge(answer):
+    expected = (2 + 2 * 0.9) / 4.0
+    if np.isclose(float(answer), 0.5):
+        fail("the largest stable lr with momentum 0.9 on the quadratic (L = 4)", expected, answer,
+             "2/L is the edge of plain gradient descent; momentum moves it to (2 + 2β)/L")
+    expect_close("the largest stable lr with momentum 0.9 on the quadratic (L = 4)", answer, expected,
+                 rtol=1e-6, hint="stable iff 0 < ηλ < 2 + 2β for every curvature λ; the largest is L = 4")
+    return "0.95: momentum almost doubles the stable step, yet a step that large oscillates with rate √β ≈ 0.95."
+
+
+@exercise("The effective step size of momentum")
+def check_momentum_effective_lr(answer):
+    if np.isclose(float(answer), 0.1 / 0.9) or np.isclose(float(answer), 0.09):
+        fail("the lr with momentum 0.9 that matches SGD's lr = 0.1 on a steady gradient", 0.01, answer,
+             "the buffer sums g (1 + β + β² + ...) = g/(1 - β): the step is lr/(1 - β) times g")
+    expect_close("the lr with momentum 0.9 that matches SGD's lr = 0.1 on a steady gradient", answer, 0.01,
+                 rtol=1e-6, hint="with a constant gradient g the buffer tends to g/(1 - β), so the step tends to lr·g/(1 - β)")
+    return "lr/(1 - β) = 0.1: in the long run the two take the same steps along a steady slope."
+
+
+@exercise("From torch's buffer to the velocity")
+def check_to_velocity(to_velocity):
+    from .optim.momentum_forms import VelocitySGD
+    from .optim.sgd import SGD
+    from .problems import ROSENBROCK as R
+    for lr, beta, wd in ((1e-3, 0.9, 0.0), (5e-4, 0.95, 0.1)):
+        x = np.array(R.start)
+        torch_like = SGD([x], lr=lr, momentum=beta, weight_decay=wd)
+        for _ in range(25):
+            torch_like.step([R.grad(x)])
+        buf = torch_like.state[0]["momentum_buffer"].copy()
+        v = np.asarray(call(to_velocity, buf.copy(), lr), dtype=float)
+        expect(v.shape == buf.shape, "the velocity's shape", buf.shape, v.shape)
+        if np.allclose(v, lr * buf):
+            fail("the velocity for the buffer after 25 steps", _fmt(-lr * buf), _fmt(v),
+                 "velocity steps are added (θ += v), torch's are subtracted (θ -= lr·b): mind the sign")
+        z = x.copy()
+        vel = VelocitySGD([z], lr=lr, momentum=beta, weight_decay=wd)
+        vel.state[0] = {"velocity": v.copy()}
+        vel.t = torch_like.t
+        for _ in range(50):
+            torch_like.step([R.grad(x)])
+            vel.step([R.grad(z)])
+        expect(np.allclose(x, z, rtol=1e-9, atol=1e-12),
+               f"50 further steps (lr={lr}, momentum={beta}, weight_decay={wd}) of both forms from your velocity",
+               "the same point", f"torch form {_fmt(x)}, velocity form {_fmt(z)}",
+               "with a constant lr the two forms agree when v = -lr · b")
+    return "v = -η b: with a constant lr the two forms are the same method, step for step."

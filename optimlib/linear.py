@@ -1,19 +1,22 @@
-r"""The softmax linear classifier: the model of Part I, flat enough to derive by hand.
+r"""The softmax linear classifier: Part I's model, flat enough to derive.
 
-Scores, probabilities and loss for ``n`` examples ``X`` (``n x d``) with labels ``y``:
+Scores, probabilities and loss for ``n`` examples ``X`` (``n x d``) with
+integer labels ``y``:
 
 .. math::
    Z = X W + b, \qquad p_{ik} = \frac{e^{z_{ik}}}{\sum_j e^{z_{ij}}}, \qquad
-   L(W, b) = -\frac{1}{n} \sum_i \log p_{i y_i},
+   \mathcal{L}(W, b) = -\frac{1}{n} \sum_i \log p_{i y_i},
 
-and its gradient, derived in chapter 3: :math:`\partial L / \partial Z = (P - Y) / n` with
-``Y`` the one-hot labels, so :math:`\nabla_W L = X^\top (P - Y) / n` and
-:math:`\nabla_b L = \mathbf{1}^\top (P - Y) / n`.
+and its gradient, derived in chapter 3: with ``Y`` the one-hot labels,
+:math:`\partial \mathcal{L} / \partial Z = (P - Y) / n`, so
+:math:`\nabla_W \mathcal{L} = X^\top (P - Y) / n` and
+:math:`\nabla_b \mathcal{L} = \mathbf{1}^\top (P - Y) / n`.
 
-Two interfaces: functions of ``(W, b, X, y)`` to read and derive, and :class:`SoftmaxLinear`,
-which binds a data set and takes one flat parameter vector ``theta`` (``W`` row by row, then
-``b``; 64 * 10 + 10 = 650 numbers for the digits), as random search and numerical gradients
-want. (``optimlib.nn`` builds the same model as an MLP with no hidden layer.)
+Two interfaces: functions of ``(W, b, X, y)``, to read and derive; and
+:class:`SoftmaxLinear`, which binds a data set and takes one flat parameter
+vector ``theta`` (``W`` row by row, then ``b``: 64 * 10 + 10 = 650 numbers for
+the digits), as random search and numerical gradients want. (``optimlib.nn``
+builds the same model as an MLP with no hidden layer.)
 """
 from __future__ import annotations
 
@@ -21,51 +24,56 @@ import numpy as np
 
 from ._checks import check_float_array, check_same_length
 
-__all__ = ["log_softmax", "softmax", "softmax_loss", "softmax_loss_grad", "predict", "accuracy",
-           "n_params", "unpack", "pack", "SoftmaxLinear"]
+__all__ = ["log_softmax", "softmax", "softmax_loss", "softmax_loss_grad",
+           "predict", "accuracy", "n_params", "unpack", "pack",
+           "SoftmaxLinear"]
 
 
-def log_softmax(Z: np.ndarray) -> np.ndarray:
-    r"""Row-wise :math:`z_k - \log \sum_j e^{z_j}`, computed stably (log-sum-exp).
+def log_softmax(Z):
+    r"""Row-wise :math:`z_k - \log \sum_j e^{z_j}`, computed stably.
 
-    Subtracting the row maximum first changes nothing mathematically and keeps every
-    exponent at most 0, so nothing overflows even for scores in the thousands.
+    Subtracting the row maximum changes nothing mathematically (log-sum-exp)
+    and keeps every exponent <= 0: nothing overflows, even for scores of 1000.
     """
     Z = Z - Z.max(axis=-1, keepdims=True)
     return Z - np.log(np.exp(Z).sum(axis=-1, keepdims=True))
 
 
-def softmax(Z: np.ndarray) -> np.ndarray:
-    """Row-wise probabilities; each row is positive and sums to 1."""
+def softmax(Z):
+    """Row-wise probabilities: each row is positive and sums to 1."""
     return np.exp(log_softmax(Z))
 
 
 def _check(W, b, X, y):
     check_float_array("X", X)
     if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (examples x features), got shape {X.shape}")
+        raise ValueError(f"X must be 2-D (examples x features), "
+                         f"got shape {X.shape}")
     y = np.asarray(y)
     if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"y must be a 1-D array of integer class labels, got {y.dtype} of shape {y.shape}")
+        raise TypeError(f"y must be a 1-D array of integer class labels, "
+                        f"got {y.dtype} of shape {y.shape}")
     check_same_length(X, y)
     if W.ndim != 2 or W.shape[0] != X.shape[1] or b.shape != (W.shape[1],):
-        raise ValueError(f"W must have shape (n_features, n_classes) = ({X.shape[1]}, k) and b shape (k,), "
+        raise ValueError(f"W must have shape (n_features, n_classes) = "
+                         f"({X.shape[1]}, k) and b shape (k,), "
                          f"got W {W.shape} and b {b.shape}")
     k = W.shape[1]
     if y.size and (y.min() < 0 or y.max() >= k):
-        raise ValueError(f"labels must lie in [0, {k - 1}], got min {y.min()} and max {y.max()}")
+        raise ValueError(f"labels must lie in [0, {k - 1}], "
+                         f"got min {y.min()} and max {y.max()}")
     return y
 
 
-def softmax_loss(W: np.ndarray, b: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
-    """Mean cross-entropy of the softmax of the scores ``X @ W + b`` against labels ``y``."""
+def softmax_loss(W, b, X, y) -> float:
+    """Mean cross-entropy of softmax(X @ W + b) against the labels y."""
     y = _check(W, b, X, y)
     logp = log_softmax(X @ W + b)
     return float(-logp[np.arange(len(y)), y].mean())
 
 
-def softmax_loss_grad(W: np.ndarray, b: np.ndarray, X: np.ndarray, y: np.ndarray):
-    """``(loss, dW, db)``: the loss and its gradient, by the chain rule through ``Z = XW + b``."""
+def softmax_loss_grad(W, b, X, y):
+    """(loss, dW, db): the loss and its gradient, by the chain rule."""
     y = _check(W, b, X, y)
     n = len(y)
     logp = log_softmax(X @ W + b)
@@ -76,45 +84,49 @@ def softmax_loss_grad(W: np.ndarray, b: np.ndarray, X: np.ndarray, y: np.ndarray
     return loss, X.T @ dZ, dZ.sum(axis=0)
 
 
-def predict(W: np.ndarray, b: np.ndarray, X: np.ndarray) -> np.ndarray:
-    """The class with the highest score for each row of ``X``."""
+def predict(W, b, X):
+    """The class with the highest score, for each row of X."""
     return np.argmax(X @ W + b, axis=1)
 
 
-def accuracy(W: np.ndarray, b: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
-    """Fraction of rows of ``X`` whose predicted class equals ``y``."""
+def accuracy(W, b, X, y) -> float:
+    """The fraction of rows of X whose predicted class is y."""
     y = _check(W, b, X, y)
     return float(np.mean(predict(W, b, X) == y))
 
 
-# -- one flat vector of parameters -------------------------------------------------------------
+# -- one flat vector of parameters -------------------------------------------
 def n_params(n_features: int = 64, n_classes: int = 10) -> int:
-    """Length of ``theta``: ``n_features * n_classes + n_classes`` (650 for the digits)."""
+    """Length of theta: n_features * n_classes + n_classes (650 for digits)."""
     return n_features * n_classes + n_classes
 
 
-def unpack(theta: np.ndarray, n_features: int = 64, n_classes: int = 10):
-    """``W, b`` as *views* into ``theta`` (changing ``theta`` changes them, and back)."""
-    if theta.shape != (n_params(n_features, n_classes),):
-        raise ValueError(f"theta must have shape ({n_params(n_features, n_classes)},) for "
-                         f"{n_features} features and {n_classes} classes, got {theta.shape}")
+def unpack(theta, n_features: int = 64, n_classes: int = 10):
+    """W, b as *views* into theta: changing theta changes them, and back."""
+    size = n_params(n_features, n_classes)
+    if theta.shape != (size,):
+        raise ValueError(f"theta must have shape ({size},) for {n_features} "
+                         f"features and {n_classes} classes, "
+                         f"got {theta.shape}")
     k = n_features * n_classes
     return theta[:k].reshape(n_features, n_classes), theta[k:]
 
 
-def pack(W: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The flat vector ``theta`` holding ``W`` (row by row) then ``b``."""
-    return np.concatenate([np.ravel(W), np.ravel(b)]).astype(np.result_type(W, b, np.float64))
+def pack(W, b):
+    """The flat vector theta holding W (row by row), then b."""
+    dtype = np.result_type(W, b, np.float64)
+    return np.concatenate([np.ravel(W), np.ravel(b)]).astype(dtype)
 
 
 class SoftmaxLinear:
-    """The classifier bound to a data set ``(X, y)``, as functions of one flat ``theta``.
+    """The classifier bound to a data set (X, y), as functions of theta.
 
-    ``model.loss(theta)``, ``model.grad(theta)`` and ``model.accuracy(theta)`` plug straight into
-    :func:`optimlib.search.random_search` and :func:`optimlib.gradients.numerical_gradient`.
+    ``model.loss``, ``model.grad`` and ``model.accuracy`` take one flat
+    vector, so they plug straight into ``optimlib.search`` and
+    ``optimlib.gradients.numerical_gradient``.
     """
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, n_classes: int = 10):
+    def __init__(self, X, y, n_classes: int = 10):
         self.n_features, self.n_classes = X.shape[1], n_classes
         _check(np.zeros((X.shape[1], n_classes)), np.zeros(n_classes), X, y)
         self.X, self.y = X, np.asarray(y)
@@ -123,25 +135,25 @@ class SoftmaxLinear:
     def unpack(self, theta):
         return unpack(theta, self.n_features, self.n_classes)
 
-    def init(self, rng: np.random.Generator, scale: float = 0.01) -> np.ndarray:
-        """Small random weights ``scale * N(0, 1)``, zero biases."""
+    def init(self, rng: np.random.Generator, scale: float = 0.01):
+        """Small random weights, scale * N(0, 1), and zero biases."""
         theta = np.zeros(self.size)
         W, _ = self.unpack(theta)
         W[...] = scale * rng.standard_normal(W.shape)
         return theta
 
-    def loss(self, theta: np.ndarray) -> float:
+    def loss(self, theta) -> float:
         return softmax_loss(*self.unpack(theta), self.X, self.y)
 
-    def grad(self, theta: np.ndarray) -> np.ndarray:
+    def grad(self, theta):
         _, dW, db = softmax_loss_grad(*self.unpack(theta), self.X, self.y)
         return pack(dW, db)
 
-    def loss_grad(self, theta: np.ndarray):
+    def loss_grad(self, theta):
         loss, dW, db = softmax_loss_grad(*self.unpack(theta), self.X, self.y)
         return loss, pack(dW, db)
 
-    def accuracy(self, theta: np.ndarray, X: np.ndarray | None = None, y: np.ndarray | None = None) -> float:
-        """Accuracy on the bound data, or on ``(X, y)`` if given (e.g. the test set)."""
+    def accuracy(self, theta, X=None, y=None) -> float:
+        """Accuracy on the bound data, or on (X, y), e.g. the test set."""
         X, y = (self.X, self.y) if X is None else (X, y)
         return accuracy(*self.unpack(theta), X, y)

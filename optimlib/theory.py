@@ -115,19 +115,22 @@ def sgd_noise_floor(lr, curvature, noise_var) -> float:
 
 
 def measured_rate(errors, tail: float = 0.5) -> float:
-    r"""The per-step factor by which ``errors`` shrink (or grow), read off the last part of a run.
+    r"""The per-step factor by which ``errors`` shrink (or grow), read off a run.
 
     ``errors[t]`` is a positive size of the error after t steps, such as
-    :math:`\|x_t - x^\star\|`. The rate is the geometric mean of the step-to-step ratios over
-    the last ``tail`` fraction of the run, :math:`(e_T / e_s)^{1/(T-s)}`: transients at the
-    start (where faster directions still matter) are left out.
+    :math:`\|\theta_t - \theta^\star\|`. The rate is the geometric mean of the
+    step-to-step ratios over the last ``tail`` fraction of the run,
+    :math:`(e_T / e_s)^{1/(T-s)}`: the start of the run, where faster
+    directions still matter, is left out.
     """
     e = np.asarray(errors, dtype=float)
     if e.ndim != 1 or e.size < 3:
-        raise ValueError(f"errors must be a 1-D sequence of at least 3 values, got shape {e.shape}")
+        raise ValueError(f"errors must be a 1-D sequence of at least 3 values, "
+                         f"got shape {e.shape}")
     tail = check_number("tail", tail, 0.0, 1.0, low_open=True)
     if not np.all(np.isfinite(e)) or np.any(e <= 0):
-        raise ValueError("errors must be positive and finite (stop the run before it reaches 0 or inf)")
+        raise ValueError("errors must be positive and finite "
+                         "(stop the run before it reaches 0 or inf)")
     T = e.size - 1
     s = min(T - 1, max(0, int(round(T * (1 - tail)))))
     return float(np.exp((np.log(e[T]) - np.log(e[s])) / (T - s)))

@@ -99,3 +99,77 @@ def test_rng_must_be_a_generator():
 def test_non_finite_start():
     with pytest.raises(ValueError, match="loss\\(x0\\) is nan"):
         random_local_search(lambda x: float("nan"), np.zeros(2), 5, 0.1, np.random.default_rng(0))
+
+
+# -- what theory predicts --------------------------------------------------------------------------
+def test_hit_probability_known_values():
+    from optimlib.search import hit_probability
+    assert hit_probability(1, 0.5) == pytest.approx(0.5)
+    assert hit_probability(2, 1.0) == pytest.approx(np.pi / 4)
+    assert hit_probability(3, 1.0) == pytest.approx(np.pi / 6)
+    assert hit_probability(2, 0.5) == pytest.approx(np.pi / 16)
+    assert hit_probability(650, 0.5) == 0.0                           # underflows ...
+    assert hit_probability(650, 0.5, log=True) / np.log(10) == pytest.approx(-906.64, abs=0.01)   # ... its log does not
+    assert np.exp(hit_probability(10, 0.7, log=True)) == pytest.approx(hit_probability(10, 0.7))
+
+
+def test_hit_probability_matches_sampling():
+    from optimlib.search import hit_probability
+    rng = np.random.default_rng(0)
+    pts = rng.uniform(-1, 1, (200_000, 4))
+    measured = np.mean(np.sum(pts ** 2, axis=1) <= 0.8 ** 2)
+    assert measured == pytest.approx(hit_probability(4, 0.8), rel=0.03)
+
+
+@pytest.mark.parametrize("d,r", [(0, 0.5), (2.5, 0.5), (True, 0.5), (3, 0.0), (3, 1.5)])
+def test_hit_probability_bad_input(d, r):
+    from optimlib.search import hit_probability
+    with pytest.raises(ValueError, match="^d must|^r must"):
+        hit_probability(d, r)
+
+
+def test_local_search_progress_optimum():
+    from optimlib.search import local_search_progress
+    s = np.linspace(0.01, 4, 4000)
+    phi = np.array([local_search_progress(x)[0] for x in s])
+    assert s[np.argmax(phi)] == pytest.approx(1.224, abs=0.01)
+    assert phi.max() == pytest.approx(0.2025, abs=5e-4)
+    assert local_search_progress(0.0) == (0.0, 0.5)                   # tiny steps: accepted half the time, no progress
+    assert local_search_progress(1.224)[1] == pytest.approx(0.27, abs=0.005)
+    with pytest.raises(ValueError, match="sigma_star"):
+        local_search_progress(-1.0)
+
+
+def test_local_search_progress_matches_simulation_in_high_dimension():
+    """One attempt from distance R = 1 in d = 400 with the normalised step 1.224: the acceptance
+    rate and the expected progress d * E[max(R - R', 0)] match the formula."""
+    from optimlib.search import local_search_progress
+    d, s_star = 400, 1.224
+    rng = np.random.default_rng(0)
+    x = np.zeros(d)
+    x[0] = 1.0
+    cand = x + s_star / d * rng.standard_normal((20_000, d))
+    R_new = np.linalg.norm(cand, axis=1)
+    phi, p_acc = local_search_progress(s_star)
+    assert np.mean(R_new < 1) == pytest.approx(p_acc, abs=0.02)
+    assert d * np.mean(np.maximum(1 - R_new, 0)) == pytest.approx(phi, rel=0.1)
+
+
+@pytest.mark.parametrize("method", ["random", "local"])
+def test_record_keeps_every_point_tried_and_the_best_path(method):
+    rng = np.random.default_rng(3)
+    if method == "random":
+        res = random_search(sphere, uniform(2), 40, rng, record=True)
+        plain = random_search(sphere, uniform(2), 40, np.random.default_rng(3))
+    else:
+        res = random_local_search(sphere, np.ones(2), 40, 0.3, rng, record=True)
+        plain = random_local_search(sphere, np.ones(2), 40, 0.3, np.random.default_rng(3))
+    assert res.tried.shape == (40, 2) and res.path.shape == (40, 2)
+    np.testing.assert_array_equal(res.best, plain.best)        # recording changes nothing
+    np.testing.assert_array_equal(res.history, plain.history)
+    np.testing.assert_allclose([sphere(p) for p in res.path], res.history)
+    np.testing.assert_array_equal(res.path[-1], res.best)
+    assert plain.path is None and plain.tried is None
+    # every best point is one of the points tried (or the start)
+    for p in res.path:
+        assert any(np.array_equal(p, t) for t in res.tried) or np.array_equal(p, np.ones(2))

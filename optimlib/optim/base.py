@@ -15,10 +15,10 @@ called with the parameter, its gradient, its buffers by name and the hyperparame
 
 Why slices: an elementwise update written as plain NumPy expressions makes a full-size temporary
 for every operator. The base class therefore hands ``update`` views of cache-sized slices
-(``chunk_size`` elements) of large parameters and of their buffers; the temporaries then stay
-in cache and the step streams through memory about once, while the update still reads like its
-equations. Slicing gives the same numbers as a whole-array update because the update is
-elementwise. Updates that mix elements (e.g. Muon's matrix orthogonalisation) set
+(``chunk_size`` bytes of each array, 128 KiB) of large parameters and of their buffers; the
+temporaries then stay in cache and the step streams through memory about once, while the update
+still reads like its equations. Slicing gives the same numbers as a whole-array update because
+the update is elementwise. Updates that mix elements (e.g. Muon's matrix orthogonalisation) set
 ``elementwise = False`` and receive whole arrays.
 
 A scalar that all parameters share and that evolves from step to step (NAdam's product of
@@ -39,8 +39,11 @@ class Optimizer:
     defaults: dict = {}
     #: whether ``update`` is elementwise, so that it may be applied to slices
     elementwise: bool = True
-    #: elements per slice: with float64, 32 Ki elements are 256 KiB per array, a few arrays fit in L2
-    chunk_size: int = 1 << 15
+    #: bytes per slice of each array (16 Ki float64 or 32 Ki float32 elements). Measured in
+    #: benchmarks/README.md: a dozen such slices and temporaries fit a 1 MiB L2 cache; larger
+    #: temporaries make the allocator return memory to the system and fault it in again at every
+    #: step, smaller slices multiply NumPy's fixed cost per call. Set ``1 << 62`` for no slicing.
+    chunk_size: int = 1 << 17
     #: scalars shared by all parameters and their initial values (e.g. NAdam's ``mu_product``);
     #: they live in ``self.shared``, are advanced by :meth:`begin_step` and saved by ``state_dict``
     shared_state: dict = {}
@@ -96,15 +99,16 @@ class Optimizer:
             self._apply(p, g, state)
 
     def _apply(self, p, g, state) -> None:
-        n, c = p.size, self.chunk_size
+        hyper = {**self.hyper, "step": self.t}
+        n, c = p.size, max(1, self.chunk_size // p.itemsize)  # c: elements per slice
         if not self.elementwise or n <= c:
-            self.update(p, g, **state, **self.hyper, step=self.t)
+            self.update(p, g, **state, **hyper)
             return
         pf, gf = p.reshape(-1), g.reshape(-1)  # views: parameters are checked C-contiguous
         sf = {k: v.reshape(-1) for k, v in state.items()}
         for i in range(0, n, c):
             s = slice(i, i + c)
-            self.update(pf[s], gf[s], **{k: v[s] for k, v in sf.items()}, **self.hyper, step=self.t)
+            self.update(pf[s], gf[s], **{k: v[s] for k, v in sf.items()}, **hyper)
 
     def state_dict(self) -> dict:
         """A deep copy of everything needed to resume: step count, hyperparameters, buffers."""

@@ -53,7 +53,8 @@ class VelocitySGD(Optimizer):
     def init_state(self, p):
         return {"velocity": np.zeros_like(p)}
 
-    def update(self, p, g, velocity, *, lr, momentum, weight_decay, nesterov, step):
+    def update(self, p, g, velocity, *, lr, momentum, weight_decay, nesterov,
+               step):
         if weight_decay:
             g = g + weight_decay * p
         velocity *= momentum
@@ -65,17 +66,17 @@ class VelocitySGD(Optimizer):
 
 
 def nesterov_lookahead(grad, x0, lr: float, momentum: float, steps: int):
-    r"""Nesterov's accelerated gradient in the look-ahead form of Sutskever et al. (2013):
+    r"""Nesterov's method in the look-ahead form of Sutskever et al. (2013).
 
     .. math::
-       v_{t+1} = \beta v_t - \eta\, \nabla f(\theta_t + \beta v_t), \qquad
-       \theta_{t+1} = \theta_t + v_{t+1}, \qquad v_0 = 0 .
+       v_t = \beta v_{t-1} - \eta \nabla f(\theta_{t-1} + \beta v_{t-1}),
+       \qquad \theta_t = \theta_{t-1} + v_t, \qquad v_0 = 0 .
 
-    The gradient is taken where momentum is about to carry the point, not where it is.
-    Returns ``(thetas, lookaheads)``, arrays of shape ``(steps + 1, dim)``: :math:`\theta_t` and
-    the points :math:`\theta_t + \beta v_t` where the gradients were taken.
-    ``SGD(nesterov=True)`` stores the look-ahead point as its parameter: its iterates are
-    ``lookaheads``.
+    The gradient is taken where momentum is about to carry the point.
+    Returns ``(thetas, lookaheads)``, arrays of shape ``(steps + 1, dim)``:
+    :math:`\theta_t` and the look-ahead points :math:`\theta_t + \beta v_t`.
+    ``SGD(nesterov=True)`` keeps the look-ahead point as its parameter:
+    its iterates are ``lookaheads``.
     """
     lr = check_number("lr", lr, 0.0)
     beta = check_number("momentum", momentum, 0.0)
@@ -85,7 +86,7 @@ def nesterov_lookahead(grad, x0, lr: float, momentum: float, steps: int):
     v = np.zeros_like(theta)
     thetas, ahead = [theta.copy()], [theta.copy()]
     for _ in range(int(steps)):
-        look = theta + beta * v
+        look = theta + beta * v                      # where momentum is heading
         v = beta * v - lr * np.asarray(grad(look), dtype=float)
         theta = theta + v
         thetas.append(theta.copy())

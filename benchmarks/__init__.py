@@ -1,0 +1,1 @@
+"""Benchmarks of optimlib against the memory-bandwidth floor, torch.optim and naive NumPy (see README.md)."""

@@ -1,0 +1,144 @@
+"""The benchmark runs end to end on tiny sizes, compares like with like, and rejects bad input.
+
+It measures nothing worth keeping (see ``benchmarks/README.md`` for the real run); it keeps the
+command that produces ``benchmarks/RESULTS.md`` working as optimlib changes. The BLAS
+environment is left as it is (``--keep-blas-env``).
+"""
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import naive, steps  # noqa: E402
+from benchmarks.run import main  # noqa: E402
+
+
+def bench(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "benchmarks.run", "--keep-blas-env", *args],
+                          cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def test_quick_run_prints_the_table_and_writes_json(tmp_path):
+    out = tmp_path / "r.json"
+    md = tmp_path / "RESULTS.md"
+    r = bench("--quick", "--sizes", "1000,3e3", "--f64-sizes", "2000", "--only", "adam,sgd+momentum",
+              "--no-mlp", "--out", str(out), "--results-md", str(md))
+    assert r.returncode == 0, r.stderr
+    assert "optimlib" in r.stdout and "naive/ol" in r.stdout and "max(copy, triad)" in r.stdout
+    res = json.loads(out.read_text())
+    assert {(row["optimizer"], row["n"], row["dtype"]) for row in res["steps"]} == {
+        (o, n, d) for o in ("adam", "sgd+momentum") for n, d in ((1000, "float32"), (3000, "float32"),
+                                                                 (2000, "float64"))}
+    for row in res["steps"]:
+        assert set(row["ms"]) >= {"optimlib", "naive", "torch_foreach"}, row["missing"]
+        assert all(v > 0 for v in row["ms"].values())
+        assert all(row["finite"].values())
+        assert row["ratios"]["optimlib/floor"] > 0 and row["floor_gbps"] > 0  # measured alongside
+    adam = next(r for r in res["steps"] if r["optimizer"] == "adam")
+    assert adam["bytes_per_element"] == 7 * 4 and adam["state_buffers"] == 2  # p, g, m, v in; p, m, v out
+    assert res["bandwidth"]["floor"] == max(res["bandwidth"]["copy"], res["bandwidth"]["triad"]) > 0
+    assert res["targets"]["adam_vs_floor"]["met"] is None  # 1e7 was not run: not measured
+    assert "```text" in md.read_text() and "adam" in md.read_text()
+
+
+@pytest.mark.parametrize("label", sorted(steps.configs()))
+def test_naive_and_torch_compute_what_optimlib_computes(label):
+    """The timings compare the same computation: 8 steps agree to rounding (float64; torch's
+    NAdam keeps its momentum product in float32, hence 1e-7 rather than 1e-12)."""
+    case = steps.configs()[label]
+    diffs = steps.check_agreement(case, np.float64, n=500)
+    if case.name in naive.STEPS:
+        assert "naive" in diffs
+    for impl, d in diffs.items():
+        assert d < 1e-7, f"{label}: {impl} differs from optimlib by {d:.2e} (relative)"
+
+
+def test_every_optimizer_is_benchmarked():
+    """New optimizers are picked up from the registry (a naive version is optional: without
+    one its column shows '-')."""
+    from optimlib import optim
+    labels = steps.configs()
+    assert set(optim.OPTIMIZERS) <= set(labels) and "sgd+momentum" in labels
+
+
+def test_digits_mlp_runs_alike_in_optimlib_and_torch():
+    """Same initial weights, batches and optimizer: after one epoch both reach about the same
+    test accuracy (so the timing compares the libraries, not two different trainings)."""
+    pytest.importorskip("torch")
+    from benchmarks import mlp
+    a = mlp.run_optimlib(np.float64, max_epochs=1, threads=1)
+    b = mlp.run_torch(np.float64, max_epochs=1, threads=1)
+    assert a["epochs"] == b["epochs"] == 1 and a["seconds"] > 0 and b["seconds"] > 0
+    assert abs(a["test_acc"] - b["test_acc"]) <= 2 / 359
+    assert a["test_acc"] > 0.5
+
+
+def test_notebook_timing(tmp_path):
+    import nbformat
+    pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1 + 1\nassert x == 2")])
+    nbformat.write(nb, tmp_path / "00_tiny.ipynb")
+    bad = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("raise ValueError('boom')")])
+    nbformat.write(bad, tmp_path / "01_bad.ipynb")
+    out = tmp_path / "r.json"
+    r = bench("--no-steps", "--no-mlp", "--notebooks", "--chapters", str(tmp_path), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    nbs = {n["notebook"]: n for n in json.loads(out.read_text())["notebooks"]}
+    assert nbs["00_tiny.ipynb"]["ok"] and nbs["00_tiny.ipynb"]["seconds"] > 0
+    assert not nbs["01_bad.ipynb"]["ok"] and "boom" in nbs["01_bad.ipynb"]["error"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--sizes", "0"], "--sizes: N must be a positive whole number of elements, got 0"),
+    (["--sizes=-5"], "--sizes: N must be a positive whole number of elements, got -5"),
+    (["--sizes", "1e5,abc"], "--sizes: 'abc' is not a number"),
+    (["--f64-sizes", "2.5"], "--sizes: N must be a positive whole number of elements, got 2.5"),
+    (["--only", "adam,nosuch"], "--only: unknown optimizer 'nosuch'; known: sgd,"),
+])
+def test_bad_input_is_a_clear_message_and_exit_2(args, message, capsys, tmp_path):
+    assert main(["--keep-blas-env", "--out", str(tmp_path / "r.json"), *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err, err
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_unwritable_output_is_refused_before_measuring(tmp_path, capsys):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    for out in (blocker / "r.json", tmp_path):  # under a file; a folder
+        assert main(["--keep-blas-env", "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert f"--out {out}:" in err and "Traceback" not in err
+
+
+def test_bad_input_from_the_command_line_exits_non_zero():
+    r = bench("--sizes", "-3")
+    assert r.returncode == 2 and "positive whole number" in r.stderr and "Traceback" not in r.stderr
+    r = bench("--only", "adamm")
+    assert r.returncode == 2 and "unknown optimizer 'adamm'" in r.stderr
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_base_class_hands_update_128_kib_slices(dtype):
+    """The slice size the benchmark chose (README: 'Chunk size'): 128 KiB of each array, whatever
+    the dtype, and the last slice holds the rest."""
+    from optimlib import optim
+    seen = []
+
+    class Probe(optim.SGD):
+        def update(self, p, g, *args, **kw):
+            seen.append((p.nbytes, g.nbytes, p.base is not None))
+            super().update(p, g, *args, **kw)
+
+    n = 3 * (1 << 17) // np.dtype(dtype).itemsize + 5
+    Probe([np.zeros(n, dtype)], lr=0.1).step([np.ones(n, dtype)])
+    assert [s[0] for s in seen] == [1 << 17] * 3 + [5 * np.dtype(dtype).itemsize]
+    assert all(pb == gb and view for pb, gb, view in seen)
