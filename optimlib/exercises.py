@@ -140,7 +140,7 @@ def check_condition_number(answer):
     return "L = 4 and μ = 0.2: the valley is 20 times steeper across than along."
 
 
-@exercise("One update")
+@exercise("One step by hand")
 def check_update(answer):
     theta, g, lr = np.array([1.0, -2.0]), np.array([0.5, -4.0]), 0.1
     expected = theta - lr * g
@@ -149,7 +149,7 @@ def check_update(answer):
     expect_close("θ₁ = θ₀ − η g₀", answer, expected, hint="subtract η times the gradient, coordinate by coordinate")
 
 
-@exercise("Counting parameters")
+@exercise("How many parameters?")
 def check_n_params(answer):
     if answer == 64 * 10:
         fail("parameters of the linear classifier on 8x8 digits", 650, answer,
@@ -161,7 +161,7 @@ def check_n_params(answer):
 
 
 # -- 1 Premise ----------------------------------------------------------------------------------
-@exercise("Loss of the zero classifier")
+@exercise("The loss of knowing nothing")
 def check_zero_loss(answer):
     if isinstance(answer, (int, float, np.floating)) and (np.isclose(answer, 1.0) or np.isclose(answer, 0.1)):
         fail("the loss at W = 0, b = 0", f"{math.log(10):.6g}", answer,
@@ -262,7 +262,7 @@ def check_gradient_bug(answer):
     return "(b) uses P instead of P − Y for the bias: only 10 of 650 coordinates are wrong, and the check sees them."
 
 
-@exercise("Gradient of the L2-regularised loss")
+@exercise("Weight decay's gradient")
 def check_l2_gradient(loss_grad_l2, lam: float = 0.1):
     from .data import load_digits
     from .gradients import numerical_gradient
@@ -293,7 +293,7 @@ def check_l2_gradient(loss_grad_l2, lam: float = 0.1):
     return f"relative error {err:.1e}."
 
 
-@exercise("The best h in single precision")
+@exercise("The best step in single precision")
 def check_best_h_float32(answer):
     eps32 = float(np.finfo(np.float32).eps)
     try:

@@ -5,7 +5,7 @@ import numpy as np
 
 from ._checks import check_float_array, check_number
 
-__all__ = ["numerical_gradient", "relative_error", "check_gradient"]
+__all__ = ["numerical_gradient", "relative_error", "normwise_error", "check_gradient"]
 
 
 def numerical_gradient(f, x: np.ndarray, h: float = 1e-6, method: str = "central") -> np.ndarray:
@@ -45,16 +45,28 @@ def relative_error(a, b, floor: float = 1e-12) -> float:
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor), initial=0.0))
 
 
-def check_gradient(f, grad_f, x: np.ndarray, h: float = 1e-6, tol: float = 1e-6) -> float:
-    """Compare an analytic gradient with the central difference; return the relative error.
+def normwise_error(a, b, floor: float = 1e-12) -> float:
+    r""":math:`\|a - b\| / \max(\|a\| + \|b\|, \text{floor})`: one number for the whole vector.
 
-    Raises ``AssertionError`` with the worst coordinate when it exceeds ``tol``.
+    Unlike :func:`relative_error` it is not thrown off by coordinates whose true value is ~0,
+    where round-off alone makes the per-coordinate relative error large.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), floor))
+
+
+def check_gradient(f, grad_f, x: np.ndarray, h: float = 1e-6, tol: float = 1e-6) -> float:
+    """Compare an analytic gradient with the central difference; return their normwise error.
+
+    Raises ``AssertionError`` naming the worst coordinate when the error exceeds ``tol``.
     """
     analytic = np.asarray(grad_f(x), dtype=float)
     numeric = numerical_gradient(f, x.copy(), h)
-    err = relative_error(analytic, numeric)
+    err = normwise_error(analytic, numeric)
     if err > tol:
-        i = np.unravel_index(np.argmax(np.abs(analytic - numeric)), analytic.shape)
+        i = tuple(int(k) for k in np.unravel_index(np.argmax(np.abs(analytic - numeric)), analytic.shape))
         raise AssertionError(f"gradient check failed: relative error {err:.2e} > {tol:.0e}; "
                              f"worst at index {i}: analytic {analytic[i]:.6g}, numerical {numeric[i]:.6g}")
     return err
