@@ -14,6 +14,7 @@ there to every page.
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import shutil
 import subprocess
@@ -88,7 +89,10 @@ def main(argv=None) -> int:
         cmd += ["--all"]
         shutil.rmtree(ROOT / "_build" / ".jupyter_cache", ignore_errors=True)
     t0 = time.perf_counter()
-    rc = subprocess.run(cmd, cwd=ROOT).returncode
+    # One BLAS thread for the notebook kernels: the book's matrix products are tiny, and two
+    # threads make them many times slower whenever the other core is busy (same in conftest.py).
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+    rc = subprocess.run(cmd, cwd=ROOT, env=env).returncode
     print(f"book build {'succeeded' if rc == 0 else 'FAILED'} in {time.perf_counter() - t0:.0f} s: "
           f"{ROOT / '_build' / 'html' / 'index.html'}")
     return rc
