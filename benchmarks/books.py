@@ -42,10 +42,14 @@ def scratch_copy(root: pathlib.Path):
         yield dest
 
 
-def _env_for(copy: pathlib.Path, env: dict | None) -> dict:
-    """The copy's optimlib first on the path (not the checkout's, if it is installed editable)."""
+def _env_for(copy: pathlib.Path | None, env: dict | None) -> dict:
+    """The copy's optimlib first on the path (not the checkout's, if it is installed editable),
+    and one BLAS thread for the kernels unless told otherwise, as conftest.py and
+    tools/build_book.py set it for pytest and the book build."""
     env = dict(os.environ if env is None else env)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(copy), env.get("PYTHONPATH")]))
+    if copy is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(copy), env.get("PYTHONPATH")]))
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
     return env
 
 
@@ -66,6 +70,7 @@ def time_notebooks(folder: pathlib.Path, root: pathlib.Path | None = None, env: 
         if root in folder.parents or root == folder:
             with scratch_copy(root) as copy:
                 return time_notebooks(copy / folder.relative_to(root), None, _env_for(copy, env), timeout)
+    env = _env_for(None, env)
     out = []
     for nb in sorted(folder.glob("*.ipynb")):
         t0 = time.perf_counter()

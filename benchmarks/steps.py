@@ -124,11 +124,11 @@ def check_agreement(case: Case, dtype=np.float64, n: int = 1000, steps: int = 8,
 
 def time_case(case: Case, n: int, dtype, *, rounds: int = 7, batch_seconds: float = 0.02,
               warmup: int = 6, seed: int = 0, probes: dict | None = None) -> dict:
-    """Seconds per step of each implementation on ``n`` elements: best and median round.
+    """Seconds per step of each implementation on ``n`` elements, one figure per round.
 
     ``probes`` (``{name: (fn, bytes)}``, the bandwidth kernels) take their turn in the same
-    rounds; their best GB/s is returned, so that the floor is measured under the same
-    conditions as the steps.
+    rounds; their GB/s of each round is returned, so that the bandwidth is measured under the
+    same conditions as the steps.
     """
     rng = np.random.default_rng(seed)
     p0 = rng.standard_normal(n, dtype=np.float64).astype(dtype)
@@ -156,9 +156,8 @@ def time_case(case: Case, n: int, dtype, *, rounds: int = 7, batch_seconds: floa
             for _ in range(k):
                 step()
             times[impl].append((time.perf_counter() - t0) / k)
-    gbps = {name: nbytes / min(times.pop("probe:" + name)) / 1e9 for name, (_, nbytes) in probes.items()}
+    gbps = {name: [nbytes / t / 1e9 for t in times.pop("probe:" + name)]
+            for name, (_, nbytes) in probes.items()}
     finite = {impl: bool(np.isfinite(cur()).all()) for impl, (_, cur) in runners.items() if cur}
-    return {"best": {impl: min(ts) for impl, ts in times.items()},
-            "median": {impl: float(np.median(ts)) for impl, ts in times.items()},
-            "steps_per_round": {k: v for k, v in batch.items() if not k.startswith("probe:")},
-            "missing": missing, "finite": finite, "probes_gbps": gbps}
+    return {"seconds": times, "probes_gbps": gbps, "missing": missing, "finite": finite,
+            "steps_per_round": {k: v for k, v in batch.items() if not k.startswith("probe:")}}

@@ -27,6 +27,8 @@ momentum coefficients) is declared in ``shared_state`` with its initial value, l
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .._checks import check_float_array, check_number
@@ -34,15 +36,30 @@ from .._checks import check_float_array, check_number
 __all__ = ["Optimizer"]
 
 
+@functools.cache
+def _keep_freed_memory() -> None:
+    """Once per process: let the C allocator keep the memory of the slices' freed temporaries.
+
+    An update makes a few temporaries of ``chunk_size`` bytes per slice, hundreds of times per
+    step. glibc's malloc gives freed memory back to the system once more than its "trim
+    threshold" (128 KiB at start) is free, so it may do that after every slice, and the next
+    slice faults the pages in again: a step then runs twice as slow (benchmarks/README.md).
+    glibc raises the threshold to twice the size of any large block freed, which a NumPy
+    program does as soon as it frees an array of a few MiB; doing it here makes a step's speed
+    independent of what the program did before. With another allocator this is one 4 MiB
+    allocation, freed at once and never touched.
+    """
+    np.empty(1 << 22, dtype=np.uint8)
+
+
 class Optimizer:
     #: hyperparameters and their defaults (torch.optim's names and values)
     defaults: dict = {}
     #: whether ``update`` is elementwise, so that it may be applied to slices
     elementwise: bool = True
-    #: bytes per slice of each array (16 Ki float64 or 32 Ki float32 elements). Measured in
-    #: benchmarks/README.md: a dozen such slices and temporaries fit a 1 MiB L2 cache; larger
-    #: temporaries make the allocator return memory to the system and fault it in again at every
-    #: step, smaller slices multiply NumPy's fixed cost per call. Set ``1 << 62`` for no slicing.
+    #: bytes per slice of each array (16 Ki float64 or 32 Ki float32 elements), the fastest in
+    #: benchmarks/README.md: an update's slices and temporaries then fit a 1 MiB L2 cache, while
+    #: smaller slices multiply NumPy's fixed cost per call. ``1 << 62``: no slicing.
     chunk_size: int = 1 << 17
     #: scalars shared by all parameters and their initial values (e.g. NAdam's ``mu_product``);
     #: they live in ``self.shared``, are advanced by :meth:`begin_step` and saved by ``state_dict``
@@ -106,6 +123,7 @@ class Optimizer:
             return
         pf, gf = p.reshape(-1), g.reshape(-1)  # views: parameters are checked C-contiguous
         sf = {k: v.reshape(-1) for k, v in state.items()}
+        _keep_freed_memory()
         for i in range(0, n, c):
             s = slice(i, i + c)
             self.update(pf[s], gf[s], **{k: v[s] for k, v in sf.items()}, **hyper)

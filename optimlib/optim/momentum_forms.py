@@ -1,7 +1,7 @@
 r"""Momentum written the other ways the literature writes it, to compare with ``SGD``'s (torch's).
 
 ``SGD(momentum=beta)`` keeps a buffer of summed gradients and multiplies it by the learning rate
-at each step (torch's convention). Sutskever et al. (2013), many textbooks and Keras's old
+at each step (torch's convention). Sutskever et al. (2013), many textbooks and Keras's
 ``SGD`` fold the learning rate into a *velocity* instead:
 
 .. math::

@@ -56,6 +56,6 @@ class SGD(Optimizer):
                 b[...] = g                  # torch starts the buffer at the first gradient
             else:
                 b *= momentum
-                b += (1 - dampening) * g
+                b += (1 - dampening) * g if dampening else g  # no scaling pass when undamped
             g = g + momentum * b if nesterov else b
         p -= lr * g
