@@ -35,10 +35,11 @@ import itertools
 import json
 import re
 import warnings
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
+
+from .train import minimize
 
 __all__ = ["COLORS", "LABELS", "color", "label", "use_style", "run", "contour", "trajectories",
            "loss_curves", "effective_lr", "effective_step_sizes", "HTML", "race", "Sweep", "sweep",
@@ -116,12 +117,16 @@ def _key(name: str) -> str | None:
 def color(name: str) -> str:
     """The book's colour for optimizer ``name`` (a hex string).
 
-    ``name`` may carry a suffix: ``color("adam (lr=0.1)") == COLORS["adam"]``. A name the book
-    does not know gets a stable colour of its own (the same on every call)."""
+    ``name`` may carry a suffix: ``color("adam (lr=0.1)") == COLORS["adam"]``. Names the book
+    does not know (``"η = 0.3"``) get the extra colours in the order they are first asked for,
+    so that the runs of one figure differ; the same name keeps its colour."""
     k = _key(name)
     if k is not None:
         return COLORS[k]
-    return _EXTRA[zlib.crc32(str(name).encode()) % len(_EXTRA)]
+    return _EXTRA_GIVEN.setdefault(str(name), _EXTRA[len(_EXTRA_GIVEN) % len(_EXTRA)])
+
+
+_EXTRA_GIVEN: dict[str, str] = {}
 
 
 def label(name: str) -> str:
@@ -240,22 +245,10 @@ def run(problem, optimizer="sgd", steps: int = 100, x0=None, **hyper) -> np.ndar
         x = opt.params[0]
         x[...] = x0
     out = np.full((steps + 1, 2), np.nan)
-    try:  # the library's own loop
-        from .train import minimize
-    except ImportError:  # pragma: no cover - only before train.py existed
-        minimize = None
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        if minimize is not None:
-            xs = np.asarray(minimize(problem, opt, None, steps).xs, dtype=float)
-            out[:len(xs)] = xs[:steps + 1]
-        else:  # pragma: no cover
-            out[0] = x
-            for t in range(1, steps + 1):
-                opt.step([np.asarray(problem.grad(x), dtype=float)])
-                if not np.all(np.isfinite(x)):
-                    break
-                out[t] = x
+        xs = np.asarray(minimize(problem, opt, None, steps).xs, dtype=float)
+    out[:len(xs)] = xs[:steps + 1]
     return _cut(out)
 
 

@@ -3,6 +3,7 @@
     python tools/strip_outputs.py                 # every chapters/*.ipynb
     python tools/strip_outputs.py path.ipynb ...  # just these
 """
+import hashlib
 import json
 import pathlib
 import sys
@@ -15,7 +16,10 @@ def strip(path: pathlib.Path) -> bool:
     nb = json.loads(path.read_text())
     for cell in nb["cells"]:
         cell["metadata"] = {k: v for k, v in cell.get("metadata", {}).items() if k in KEEP_CELL_METADATA}
-        cell.pop("id", None) if nb.get("nbformat_minor", 0) < 5 else None
+        if nb.get("nbformat_minor", 0) < 5:
+            cell.pop("id", None)
+        elif "id" not in cell:  # nbformat 4.5 requires ids; derive one from the content, stably
+            cell["id"] = hashlib.sha1("".join(cell["source"]).encode()).hexdigest()[:8]
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
     nb["metadata"].pop("widgets", None)
