@@ -191,6 +191,8 @@ def _split_data(data, model):
         X_ = np.ascontiguousarray(X_, dtype=model.dtype)
         if X_.ndim != 2 or X_.shape[1] != model.n_in:
             raise ValueError(f"{Xn} must have shape (n, {model.n_in}) for this model, got {X_.shape}")
+        if not np.isfinite(X_).all():  # else the first loss is NaN, reported as divergence
+            raise ValueError(f"{Xn} holds NaN or infinite values: remove or impute them first")
         y_ = check_labels(yn, y_, model.n_classes)
         check_same_length(X_, y_, Xn, yn)
         out += [X_, y_]

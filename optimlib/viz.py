@@ -98,6 +98,7 @@ _ALIASES = {
 # fixed colours above
 _EXTRA = ["#1B9E77", "#7570B3", "#E7298A", "#66A61E", "#A6761D", "#1F78B4", "#B15928",
           "#6A3D9A", "#33A02C", "#FB9A99"]
+_EXTRA_GIVEN: dict[str, str] = {}  # name -> the extra colour it was given
 
 
 def _key(name: str) -> str | None:
@@ -124,9 +125,6 @@ def color(name: str) -> str:
     if k is not None:
         return COLORS[k]
     return _EXTRA_GIVEN.setdefault(str(name), _EXTRA[len(_EXTRA_GIVEN) % len(_EXTRA)])
-
-
-_EXTRA_GIVEN: dict[str, str] = {}
 
 
 def label(name: str) -> str:
@@ -236,27 +234,21 @@ def run(problem, optimizer="sgd", steps: int = 100, x0=None, **hyper) -> np.ndar
     the remaining rows are NaN, so that plots end where the run blew up."""
     x0 = np.array(problem.start if x0 is None else x0, dtype=float)
     if isinstance(optimizer, str):
-        x = x0.copy()
-        opt = _make(optimizer, [x], **hyper)
-    else:
-        if hyper:
-            raise ValueError("hyperparameters are only accepted with an optimizer name")
-        opt = optimizer
-        x = opt.params[0]
-        x[...] = x0
+        optimizer = _make(optimizer, [x0.copy()], **hyper)
+    elif hyper:
+        raise ValueError("hyperparameters are only accepted with an optimizer name")
     out = np.full((steps + 1, 2), np.nan)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        xs = np.asarray(minimize(problem, opt, None, steps).xs, dtype=float)
-    out[:len(xs)] = xs[:steps + 1]
+        xs = minimize(problem, optimizer, x0, steps).xs  # copies x0 into the optimizer's array
+    out[:len(xs)] = xs
     return _cut(out)
 
 
 def _cut(path) -> np.ndarray:
     """``path`` as floats, NaN from its first non-finite (or beyond 1e6) row on."""
     p = np.array(path, dtype=float).reshape(-1, 2)
-    with np.errstate(invalid="ignore"):
-        bad = ~np.all(np.isfinite(p), axis=1) | (np.nan_to_num(np.abs(p), nan=np.inf).max(1) > 1e6)
+    bad = ~np.all(np.abs(p) <= 1e6, axis=1)  # NaN compares False, so it counts as bad too
     if bad.any():
         p[np.argmax(bad):] = np.nan
     return p
@@ -386,14 +378,14 @@ def effective_lr(opt) -> list[np.ndarray]:
     - SGD: ``lr`` everywhere.
 
     Take at least one step first: before it, there is no state to read."""
-    h, t = opt.hyper, max(opt.t, 1)
+    from .optim import SGD
+    if opt.t == 0 and not isinstance(opt, SGD):  # SGD's step size needs no state
+        raise ValueError("the optimizer has taken no step yet, so it has no state to show: "
+                         "call opt.step(grads) first")
+    h, t = opt.hyper, opt.t
+    lr, eps = h.get("lr", 1.0), h.get("eps", 0.0)
     out = []
     for p, st in zip(opt.params, opt.state):
-        lr = h.get("lr", 1.0)
-        eps = h.get("eps", 0.0)
-        if not st and opt.t == 0 and type(opt).__name__ != "SGD":
-            raise ValueError("the optimizer has taken no step yet, so it has no state to show: "
-                             "call opt.step(grads) first")
         if "sum" in st:                                            # Adagrad
             clr = lr / (1 + (t - 1) * h.get("lr_decay", 0.0))
             e = clr / (np.sqrt(st["sum"]) + eps)
@@ -644,8 +636,7 @@ def _frame_steps(n_steps: int, frames: int) -> np.ndarray:
     """Which steps to show: all when few, else denser early (where paths move fast)."""
     if n_steps + 1 <= frames:
         return np.arange(n_steps + 1)
-    k = np.unique(np.round(np.linspace(0, np.sqrt(n_steps), frames) ** 2).astype(int))
-    return k
+    return np.unique(np.round(np.linspace(0, np.sqrt(n_steps), frames) ** 2).astype(int))
 
 
 def race(problem, runs: dict, frames: int = 50, steps: int = 100, figsize=None,
@@ -656,13 +647,15 @@ def race(problem, runs: dict, frames: int = 50, steps: int = 100, figsize=None,
     ``runs``: name -> ``(k, 2)`` path (e.g. from :func:`run`), or name -> dict of
     hyperparameters, run here for ``steps`` steps (``{"adam": {"lr": 0.1}}``; give
     ``"optimizer"`` in the dict to label a run freely). The frames hold only the moving paths
-    (transparent PNGs over a contour picture sent once), so 50 frames weigh ~100-250 KB;
+    (transparent PNGs over a contour picture sent once), so 50 frames weigh ~100-300 KB;
     a warning says if it would exceed ``budget_kb``. ``figsize`` defaults to the problem's
     window shape plus room for the legend.
     Returns an :class:`HTML` block (matplotlib's JavaScript player, made self-contained)."""
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation
 
+    if not runs:
+        raise ValueError("runs is empty: give at least one name -> path or name -> hyperparameters")
     paths = _runs_to_paths(problem, runs, steps)
     valid = {n: _valid(p) for n, p in paths.items()}
     n_steps = max(len(p) for p in paths.values()) - 1
@@ -737,9 +730,13 @@ class Sweep:
     @property
     def losses(self) -> np.ndarray:
         """``f`` along every path, shape ``(*grid shape, steps + 1)``."""
-        p = np.moveaxis(self.paths, -1, 0)
-        with np.errstate(all="ignore"):
-            return np.asarray(self.problem.value(p), dtype=float)
+        return _losses(self.problem, self.paths)
+
+
+def _losses(problem, paths) -> np.ndarray:
+    """``f`` at every point of ``paths`` (shape ``(..., 2)``); NaN where a path diverged."""
+    with np.errstate(all="ignore"):
+        return np.asarray(problem.value(np.moveaxis(paths, -1, 0)), dtype=float)
 
 
 def _hyper_for(optimizer: str, params: dict) -> dict:
@@ -765,10 +762,8 @@ def _hyper_for(optimizer: str, params: dict) -> dict:
             h["rho"] = v
         else:
             raise ValueError(f"{optimizer} has no beta-like hyperparameter")
-    if name in ("momentum", "nesterov") and h.get("momentum", 0.9) == 0:
-        h.pop("nesterov", None)
-        if name == "nesterov":  # Nesterov with zero momentum is plain SGD
-            h["nesterov"] = False
+    if name in _SGD_PRESETS and h.get("momentum") == 0:
+        h["nesterov"] = False  # SGD rejects Nesterov without momentum, which is plain SGD anyway
     return h
 
 
@@ -784,12 +779,7 @@ def sweep(problem, optimizer: str = "momentum", steps: int = 100, x0=None, **gri
     paths = np.full((*shape, steps + 1, 2), np.nan)
     for idx in np.ndindex(*shape):
         h = {**fixed, **{k: swept[k][i] for k, i in zip(swept, idx)}}
-        h = _hyper_for(optimizer, h)
-        if optimizer.lower() == "nesterov" and h.get("momentum") == 0:
-            h.pop("nesterov", None)
-            paths[idx] = run(problem, "sgd", steps, x0, **h)
-        else:
-            paths[idx] = run(problem, optimizer, steps, x0, **h)
+        paths[idx] = run(problem, optimizer, steps, x0, **_hyper_for(optimizer, h))
     return Sweep(problem, optimizer, swept, paths, fixed)
 
 
@@ -831,8 +821,7 @@ def slider(problem, paths, params: dict | None = None, *, optimizer: str | None 
     labels = {**_PARAM_LABELS, **(labels or {})}
     c = color(optimizer)
     n_steps = P.shape[-2] - 1
-    with np.errstate(all="ignore"):
-        L = np.asarray(problem.value(np.moveaxis(P, -1, 0)), dtype=float)
+    L = _losses(problem, P)
     gap = L - (problem.f_min if problem.f_min is not None else 0.0)
     finite = gap[np.isfinite(gap) & (gap > 0)]
     lo = max(float(finite.min()) if finite.size else 1e-12, 1e-12)
@@ -852,15 +841,8 @@ def slider(problem, paths, params: dict | None = None, *, optimizer: str | None 
         bx.set_title("loss")
         fig.canvas.draw()
         W, H = fig.canvas.get_width_height()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi)
+        png64 = base64.b64encode(_png(fig, dpi=dpi)).decode("ascii")
         plt.close(fig)
-    from PIL import Image
-    buf.seek(0)
-    im = Image.open(buf).convert("RGB").quantize(colors=128)
-    out = io.BytesIO()
-    im.save(out, format="png", optimize=True)
-    png64 = base64.b64encode(out.getvalue()).decode("ascii")
 
     def px(axes, xy):  # data -> SVG pixels (y down), half-pixel resolution, as ints
         d = axes.transData.transform(xy)
@@ -969,7 +951,7 @@ def _explorer_names() -> list[str]:
     known = ["gd", "momentum", "nesterov", *optim.OPTIMIZERS]
     if "adam" in optim.OPTIMIZERS and "amsgrad" not in known:
         known.append("amsgrad")
-    return list(dict.fromkeys(n for n in known))
+    return list(dict.fromkeys(known))
 
 
 def explorer(problem="quadratic", optimizer: str = "momentum", lr: float = 0.05,

@@ -166,3 +166,10 @@ def test_load_state_dict_checks_shapes(name):
     if sd["state"][0]:
         with raises(ValueError, "of parameter 1 has shape (2, 2), the parameter has shape (4,)"):
             optim.get(name, [np.zeros(3), np.zeros(4)]).load_state_dict(sd)
+
+
+def test_load_state_dict_of_another_optimizer():
+    adam = optim.get("adam", [np.zeros(3)])
+    adam.step([np.ones(3)])
+    with raises(ValueError, "state_dict holds hyperparameter(s) ['amsgrad', 'betas', 'decoupled_weight_decay', 'eps']"):
+        optim.get("sgd", [np.zeros(3)]).load_state_dict(adam.state_dict())

@@ -93,6 +93,24 @@ def test_state_dict_round_trip_is_bit_for_bit(name):
     assert all(np.array_equal(saved["state"][1][k], v) for k, v in before.items())
 
 
+def test_load_state_dict_of_fortran_ordered_buffers():
+    """Sliced steps update buffers through flat views: a loaded buffer must be C-ordered."""
+    n = optim.SGD.chunk_size  # a 2-D parameter large enough to be sliced
+    straight, resumed = np.zeros((n // 64, 64)), np.zeros((n // 64, 64))
+    a = optim.SGD([straight], lr=0.1, momentum=0.9)
+    b = optim.SGD([resumed], lr=0.1, momentum=0.9)
+    g = np.ones_like(straight)
+    a.step([g])
+    saved = a.state_dict()
+    saved["state"][0]["momentum_buffer"] = np.asfortranarray(saved["state"][0]["momentum_buffer"])
+    b.load_state_dict(saved)
+    resumed[...] = straight
+    for _ in range(3):
+        a.step([g])
+        b.step([g])
+    assert np.array_equal(resumed, straight)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_sliced_update_equals_whole_array_update(name):
     """A parameter larger than ``chunk_size`` is updated slice by slice, with the same bits."""

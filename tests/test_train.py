@@ -155,6 +155,8 @@ def test_fit_bad_input(small):
         ((X, y[:-1]), {}, r"X_train and y_train must have the same number of rows, got 300 and 299"),
         ((X, y, Xt[:-1], yt), {}, r"X_test and y_test must have the same number of rows"),
         ((X[:, :10], y), {}, r"X_train must have shape \(n, 64\)"),
+        ((np.where(X == X.max(), np.nan, X), y), {}, r"X_train holds NaN or infinite values"),
+        ((X, y, np.where(Xt == Xt.max(), np.inf, Xt), yt), {}, r"X_test holds NaN or infinite"),
         ((X, y, Xt), {}, r"data must be"),
         ((X, y), {"batch_size": 0}, r"batch_size must be an integer >= 1, got 0"),
         ((X, y), {"batch_size": -5}, r"batch_size"),

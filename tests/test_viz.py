@@ -142,6 +142,11 @@ def test_sweep_and_slider():
     assert viz.slider(QUADRATIC, big).kb < 400
     with pytest.raises(ValueError, match="shape"):
         viz.slider(QUADRATIC, sw.paths, {"lr": [1, 2]})
+    # Nesterov without momentum is run as plain SGD, at the same default lr as the other columns
+    nag = viz.sweep(QUADRATIC, "nesterov", steps=20, beta=[0.0, 0.5])
+    np.testing.assert_array_equal(nag.paths[0], viz.run(QUADRATIC, "gd", 20, lr=0.05))
+    with pytest.raises(ValueError, match="runs is empty"):
+        viz.race(QUADRATIC, {})
 
 
 def test_explorer_builds_with_defaults_and_redraws():

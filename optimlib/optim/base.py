@@ -143,10 +143,15 @@ class Optimizer:
                 if np.shape(v) != p.shape:
                     raise ValueError(f"state {k!r} of parameter {i} has shape {np.shape(v)}, "
                                      f"the parameter has shape {p.shape}")
+        unknown = sorted(set(sd["hyper"]) - set(self.defaults))
+        if unknown:  # else the first step fails with an obscure unexpected-keyword error
+            raise ValueError(f"state_dict holds hyperparameter(s) {unknown} that "
+                             f"{type(self).__name__} does not have: was it saved by another optimizer?")
         self.hyper = self.validate({**self.defaults, **sd["hyper"]})
         self.t = int(sd["t"])
         self.shared = {**self.shared_state, **sd.get("shared", {})}
-        self.state = [{k: np.array(v, dtype=p.dtype, copy=True) for k, v in s.items()}
+        # order="C": step updates buffers through flat views, which a Fortran-ordered copy breaks
+        self.state = [{k: np.array(v, dtype=p.dtype, order="C", copy=True) for k, v in s.items()}
                       for p, s in zip(self.params, sd["state"])]
 
     def __repr__(self) -> str:
