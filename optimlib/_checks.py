@@ -13,7 +13,7 @@ def check_number(name: str, value, low=None, high=None, *, low_open=False, high_
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
     value = float(value)
     lo = "(" if low_open else "["
-    hi = ")" if high_open else "]"
+    hi = ")" if high_open or high is None else "]"  # inf itself is never accepted
     rng = f"{lo}{'-inf' if low is None else low}, {'inf' if high is None else high}{hi}"
     if (not math.isfinite(value)
             or (low is not None and (value < low or (low_open and value == low)))

@@ -27,14 +27,14 @@ def raises(exc, *fragments):
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("lr", [-1e-3, NAN, float("inf")])
 def test_bad_learning_rate(name, lr):
-    with raises(ValueError, "lr must lie in [0.0, inf]"):
+    with raises(ValueError, "lr must lie in [0.0, inf)"):
         optim.get(name, params(), lr=lr)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_bad_learning_rate_set_later(name):
     opt = optim.get(name, params())
-    with raises(ValueError, "lr must lie in [0.0, inf]"):
+    with raises(ValueError, "lr must lie in [0.0, inf)"):
         opt.lr = -0.1
     with raises(TypeError, "lr must be a real number"):
         opt.lr = "0.1"
@@ -60,13 +60,13 @@ def test_betas_not_a_pair(name, betas):
 @pytest.mark.parametrize("name", WITH_EPS)
 @pytest.mark.parametrize("eps", [0.0, -1e-8, NAN])
 def test_eps_not_positive(name, eps):
-    with raises(ValueError, "eps must lie in (0.0, inf]"):
+    with raises(ValueError, "eps must lie in (0.0, inf)"):
         optim.get(name, params(), eps=eps)
 
 
 @pytest.mark.parametrize("name", ["sgd", "rmsprop"])
 def test_negative_momentum(name):
-    with raises(ValueError, "momentum must lie in [0.0, inf]"):
+    with raises(ValueError, "momentum must lie in [0.0, inf)"):
         optim.get(name, params(), momentum=-0.9)
 
 
@@ -79,13 +79,13 @@ def test_nesterov_without_momentum():
 
 @pytest.mark.parametrize("name, hyper, message", [
     ("sgd", dict(dampening=1.5), "dampening must lie in [0.0, 1.0]"),
-    ("sgd", dict(weight_decay=-0.1), "weight_decay must lie in [0.0, inf]"),
-    ("adam", dict(weight_decay=-0.1), "weight_decay must lie in [0.0, inf]"),
-    ("adagrad", dict(lr_decay=-0.1), "lr_decay must lie in [0.0, inf]"),
-    ("adagrad", dict(initial_accumulator_value=-1.0), "initial_accumulator_value must lie in [0.0, inf]"),
+    ("sgd", dict(weight_decay=-0.1), "weight_decay must lie in [0.0, inf)"),
+    ("adam", dict(weight_decay=-0.1), "weight_decay must lie in [0.0, inf)"),
+    ("adagrad", dict(lr_decay=-0.1), "lr_decay must lie in [0.0, inf)"),
+    ("adagrad", dict(initial_accumulator_value=-1.0), "initial_accumulator_value must lie in [0.0, inf)"),
     ("rmsprop", dict(alpha=1.5), "alpha must lie in [0.0, 1.0]"),
     ("adadelta", dict(rho=-0.5), "rho must lie in [0.0, 1.0]"),
-    ("nadam", dict(momentum_decay=-1e-3), "momentum_decay must lie in [0.0, inf]"),
+    ("nadam", dict(momentum_decay=-1e-3), "momentum_decay must lie in [0.0, inf)"),
 ])
 def test_other_hyperparameters_out_of_range(name, hyper, message):
     with raises(ValueError, message):
