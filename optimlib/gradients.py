@@ -5,7 +5,8 @@ import numpy as np
 
 from ._checks import check_float_array, check_number
 
-__all__ = ["numerical_gradient", "relative_error", "normwise_error", "check_gradient"]
+__all__ = ["numerical_gradient", "relative_error", "normwise_error", "check_gradient",
+           "numerical_hessian"]
 
 
 def numerical_gradient(f, x: np.ndarray, h: float = 1e-6, method: str = "central") -> np.ndarray:
@@ -35,6 +36,17 @@ def numerical_gradient(f, x: np.ndarray, h: float = 1e-6, method: str = "central
             gflat[i] = (f_plus - f0) / h
         flat[i] = old
     return grad
+
+
+def numerical_hessian(grad_f, x, h: float = 1e-5) -> np.ndarray:
+    r"""The Hessian :math:`\nabla^2 f(x)` of a function of a 1-D ``x``: row i is the central
+    difference of the i-th component of its analytic gradient ``grad_f``, then symmetrised."""
+    x = np.array(x, dtype=float)
+    if x.ndim != 1:
+        raise ValueError(f"x must be a 1-D point, got shape {x.shape}")
+    H = np.array([numerical_gradient(lambda z: np.asarray(grad_f(z))[i], x.copy(), h)
+                  for i in range(x.size)])
+    return (H + H.T) / 2
 
 
 def relative_error(a, b, floor: float = 1e-12) -> float:

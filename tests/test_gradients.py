@@ -93,3 +93,13 @@ def test_bad_h_is_a_value_error_naming_h(h):
 def test_unknown_method():
     with pytest.raises(ValueError, match="method"):
         numerical_gradient(f, X.copy(), method="backward")
+
+
+def test_numerical_hessian_of_the_test_problems():
+    from optimlib.gradients import numerical_hessian
+    from optimlib.problems import QUADRATIC, ROSENBROCK
+    assert np.allclose(numerical_hessian(QUADRATIC.grad, [1.0, -2.0]), QUADRATIC.hessian, atol=1e-8)
+    H = numerical_hessian(ROSENBROCK.grad, ROSENBROCK.minimum)   # the formula at (1, 1)
+    assert np.allclose(H, [[802.0, -400.0], [-400.0, 200.0]], rtol=1e-6)
+    with pytest.raises(ValueError, match="1-D"):
+        numerical_hessian(QUADRATIC.grad, np.zeros((2, 1)))
