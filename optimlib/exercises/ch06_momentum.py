@@ -1,0 +1,81 @@
+"""The exercise checks of chapter 6, momentum."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import exercise, expect, expect_close, fail, call, _fmt, _number
+
+__all__ = ['check_polyak', 'check_momentum_edge', 'check_momentum_effective_lr', 'check_to_velocity']
+
+
+@exercise("Polyak's tuning for another quadratic")
+def check_polyak(answer):
+    expect(isinstance(answer, (tuple, list)) and len(answer) == 2, "the answer",
+           "a tuple (lr, momentum)", repr(answer), "two numbers: η* and β*")
+    L, mu = 9.0, 1.0
+    r = (math.sqrt(L) - math.sqrt(mu)) / (math.sqrt(L) + math.sqrt(mu))
+    lr, beta = _number("Polyak's step size η*", answer[0], 0.25), _number("Polyak's momentum β*", answer[1], r * r)
+    if np.isclose(float(beta), r):
+        fail("Polyak's momentum β*", r * r, beta, "the rate is √β*: β* is the square of (√κ - 1)/(√κ + 1)")
+    expect_close("Polyak's step size η* for μ = 1, L = 9", lr, 4 / (math.sqrt(L) + math.sqrt(mu)) ** 2, rtol=1e-6,
+                 hint="η* = 4 / (√L + √μ)²")
+    expect_close("Polyak's momentum β* for μ = 1, L = 9", beta, r * r, rtol=1e-6,
+                 hint="β* = ((√κ - 1)/(√κ + 1))² with κ = L/μ = 9")
+    return "η* = β* = 1/4 and the rate is √β* = 1/2, against 0.8 for gradient descent on the same problem."
+
+
+@exercise("The stability edge of momentum")
+def check_momentum_edge(answer):
+    expected = (2 + 2 * 0.9) / 4.0
+    answer = _number("the largest stable lr with momentum 0.9 on the quadratic (L = 4)", answer, expected)
+    if np.isclose(float(answer), 0.5):
+        fail("the largest stable lr with momentum 0.9 on the quadratic (L = 4)", expected, answer,
+             "2/L is the edge of plain gradient descent; momentum moves it to (2 + 2β)/L")
+    expect_close("the largest stable lr with momentum 0.9 on the quadratic (L = 4)", answer, expected,
+                 rtol=1e-6, hint="stable iff 0 < ηλ < 2 + 2β for every curvature λ; the largest is L = 4")
+    return ("0.95: momentum almost doubles the stable step. But a stable step is not a fast one: near this edge "
+            "the steep direction barely decays (its rate tends to 1), while Polyak's tuning, at η ≈ 0.67 "
+            "with β ≈ 0.40, gives the rate 0.63.")
+
+
+@exercise("The effective step size of momentum")
+def check_momentum_effective_lr(answer):
+    answer = _number("the lr with momentum 0.9 that matches SGD's lr = 0.1", answer, 0.01)
+    if np.isclose(float(answer), 0.1 / 0.9) or np.isclose(float(answer), 0.09):
+        fail("the lr with momentum 0.9 that matches SGD's lr = 0.1 on a steady gradient", 0.01, answer,
+             "the buffer sums g (1 + β + β² + ...) = g/(1 - β): the step is lr/(1 - β) times g")
+    expect_close("the lr with momentum 0.9 that matches SGD's lr = 0.1 on a steady gradient", answer, 0.01,
+                 rtol=1e-6, hint="with a constant gradient g the buffer tends to g/(1 - β), so the step tends to lr·g/(1 - β)")
+    return "lr/(1 - β) = 0.1: in the long run the two take the same steps along a steady slope."
+
+
+@exercise("From torch's buffer to the velocity")
+def check_to_velocity(to_velocity):
+    from ..optim.momentum_forms import VelocitySGD
+    from ..optim.sgd import SGD
+    from ..problems import ROSENBROCK as R
+    for lr, beta, wd in ((1e-3, 0.9, 0.0), (5e-4, 0.95, 0.1)):
+        x = np.array(R.start)
+        torch_like = SGD([x], lr=lr, momentum=beta, weight_decay=wd)
+        for _ in range(25):
+            torch_like.step([R.grad(x)])
+        buf = torch_like.state[0]["momentum_buffer"].copy()
+        v = np.asarray(call(to_velocity, buf.copy(), lr), dtype=float)
+        expect(v.shape == buf.shape, "the velocity's shape", buf.shape, v.shape)
+        if np.allclose(v, lr * buf):
+            fail("the velocity for the buffer after 25 steps", _fmt(-lr * buf), _fmt(v),
+                 "velocity steps are added (θ += v), torch's are subtracted (θ -= lr·b): mind the sign")
+        z = x.copy()
+        vel = VelocitySGD([z], lr=lr, momentum=beta, weight_decay=wd)
+        vel.state[0] = {"velocity": v.copy()}
+        vel.t = torch_like.t
+        for _ in range(50):
+            torch_like.step([R.grad(x)])
+            vel.step([R.grad(z)])
+        expect(np.allclose(x, z, rtol=1e-9, atol=1e-12),
+               f"50 further steps (lr={lr}, momentum={beta}, weight_decay={wd}) of both forms from your velocity",
+               "the same point", f"torch form {_fmt(x)}, velocity form {_fmt(z)}",
+               "with a constant lr the two forms agree when v = -lr · b")
+    return "v = -η b: with a constant lr the two forms are the same method, step for step."
