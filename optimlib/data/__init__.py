@@ -1,7 +1,9 @@
 """Data sets that ship with optimlib, and small synthetic ones. Nothing is downloaded.
 
 ``load_digits()`` returns the UCI optical handwritten digits (8x8, 1,797 images, CC BY 4.0;
-see ``optimlib/data/README.md``) with a fixed train/test split.
+see ``optimlib/data/README.md``) with a fixed train/test split; ``load_digits(validation=True)``
+also carves a fixed validation split out of the training images, for choosing hyperparameters
+without looking at the test set.
 """
 from __future__ import annotations
 
@@ -20,6 +22,9 @@ class Digits(NamedTuple):
     y_train: np.ndarray
     X_test: np.ndarray
     y_test: np.ndarray
+    #: the validation split (``None`` unless ``load_digits(validation=True)``)
+    X_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
 
     @property
     def n_features(self) -> int:
@@ -28,17 +33,26 @@ class Digits(NamedTuple):
     n_classes = 10
 
 
-def load_digits(dtype=np.float64, scale: bool = True) -> Digits:
+def load_digits(dtype=np.float64, scale: bool = True, validation: bool = False) -> Digits:
     """The shipped digits with its fixed split: 1,438 training and 359 test images.
+
+    With ``validation=True`` the 1,438 training images are split further, into 1,151 to train on
+    and 287 to validate on (``X_val``, ``y_val``; a stratified 20 %, stored in the file): choose
+    hyperparameters by the validation score, then report the test score once.
 
     With ``scale=True`` pixels are divided by 16 so that features lie in [0, 1]; this keeps
     the same learning rates sensible across chapters. Labels are ``int64`` class indices 0..9.
     """
+    if not isinstance(validation, bool):
+        raise TypeError(f"validation must be True or False, got {validation!r}")
     with np.load(_HERE / "digits.npz") as f:
-        X, y, tr, te = f["X"], f["y"], f["train_idx"], f["test_idx"]
+        X, y, tr, te, va = f["X"], f["y"], f["train_idx"], f["test_idx"], f["val_idx"]
     X = X.astype(dtype) / (16.0 if scale else 1.0)
     y = y.astype(np.int64)
-    return Digits(X[tr], y[tr], X[te], y[te])
+    if not validation:
+        return Digits(X[tr], y[tr], X[te], y[te])
+    fit = np.setdiff1d(tr, va)
+    return Digits(X[fit], y[fit], X[te], y[te], X[va], y[va])
 
 
 def one_hot(y: np.ndarray, n_classes: int) -> np.ndarray:
