@@ -11,6 +11,7 @@ Prints a table to stdout (progress goes to stderr) and writes everything to a JS
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -449,6 +450,13 @@ def main(argv=None) -> int:
         cases = [] if args.no_steps else _select(args.only)
     except UsageError as e:
         print(f"benchmarks.run: error: {e}", file=sys.stderr)
+        return 2
+    missing = [m for m in (("torch", "threadpoolctl") if not args.no_steps or not args.no_mlp else ())
+               if importlib.util.find_spec(m) is None]
+    if missing:
+        print(f"benchmarks.run: error: {' and '.join(missing)} not installed; it compares optimlib with "
+              f"torch and sets NumPy's threads with threadpoolctl: `pip install -r requirements-dev.txt` "
+              f"(or `pip install {' '.join(missing)}`; torch's CPU build: see README.md)", file=sys.stderr)
         return 2
     if (not args.keep_blas_env and not os.environ.get(_CHILD)
             and any(k in os.environ for k in BLAS_ENV)):

@@ -167,3 +167,26 @@ def test_sliced_steps_do_not_fault_their_temporaries_in_again():
     from optimlib.optim import Optimizer
     slices = 10_000_000 * 4 // Optimizer.chunk_size
     assert float(r.stdout) < slices, f"{float(r.stdout):.0f} page faults per step for {slices} slices"
+
+
+def test_a_missing_dependency_names_what_to_install(tmp_path):
+    """Without threadpoolctl (a clean machine without requirements-dev.txt) the benchmark says
+    what to install instead of crashing with nothing on stdout."""
+    hide = tmp_path / "hide"
+    hide.mkdir()
+    (hide / "threadpoolctl.py").write_text("raise ImportError('hidden for the test')\n")
+    (hide / "sitecustomize.py").write_text(
+        "import importlib.util, sys\n_f = importlib.util.find_spec\n"
+        "importlib.util.find_spec = lambda n, *a: None if n == 'threadpoolctl' else _f(n, *a)\n")
+    import os
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hide), str(ROOT)])}
+    r = subprocess.run([sys.executable, "-m", "benchmarks.run", "--keep-blas-env", "--quick",
+                        "--out", str(tmp_path / "r.json")], cwd=ROOT, env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "threadpoolctl" in r.stderr and "pip install" in r.stderr, r.stderr
+
+
+def test_threadpoolctl_is_declared():
+    lines = (ROOT / "requirements-dev.txt").read_text().splitlines()
+    assert any(line.strip().startswith("threadpoolctl") for line in lines)
