@@ -37,6 +37,10 @@ def _get_optimizer(optimizer, params, opt_hyper: dict):
     """An optimizer over ``params``: built by name, or checked to hold exactly these arrays."""
     if isinstance(optimizer, str):
         return optim.get(optimizer, params, **opt_hyper)
+    if isinstance(optimizer, type) and issubclass(optimizer, optim.Optimizer):
+        raise TypeError(f"optimizer is the class {optimizer.__name__}, not an optimizer: pass a name, "
+                        f"fit(model, {optimizer.__name__.lower()!r}, data), or an instance built over "
+                        f"model.params, fit(model, optim.{optimizer.__name__}(model.params), data)")
     if not isinstance(optimizer, optim.Optimizer):
         raise ValueError(f"optimizer must be an optimizer name such as 'sgd' or an Optimizer, "
                          f"got {type(optimizer).__name__}")
@@ -176,6 +180,11 @@ class History:
 
 
 def _split_data(data, model):
+    if isinstance(data, (dict, str, np.ndarray)) or not hasattr(data, "__len__"):
+        raise TypeError(f"data must be a tuple (X_train, y_train) or (X_train, y_train, X_test, "
+                        f"y_test), such as load_digits(), got {type(data).__name__}"
+                        + (f" with keys {list(data)}: write (data[{next(iter(data))!r}], ...)"
+                           if isinstance(data, dict) and data else ""))
     if len(data) not in (2, 4):
         raise ValueError(f"data must be (X_train, y_train) or (X_train, y_train, X_test, y_test), "
                          f"got {len(data)} items")
@@ -221,6 +230,10 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
     batch_size = _check_count("batch_size", batch_size, 1)
     if blowup is not None:
         blowup = check_number("blowup", blowup, 1.0, low_open=True)
+    if isinstance(optimizer, np.ndarray):  # fit(model, X, y), the order of Keras' model.fit(X, y)
+        raise TypeError("optimizer (fit's 2nd argument) is an array: the order is "
+                        "fit(model, optimizer, data), data = (X_train, y_train), e.g. "
+                        "fit(model, 'adam', (X, y)) or fit(model, 'adam', load_digits())")
     X, y, X_test, y_test = _split_data(data, model)
     opt = _get_optimizer(optimizer, model.params, opt_hyper)
     rng = np.random.default_rng(seed)
