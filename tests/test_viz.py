@@ -213,8 +213,8 @@ def test_figure_png_fits_the_column_at_200_dpi():
     data, md = viz.style.figure_png(fig)
     width, dpi = _png_info(data)
     assert dpi == pytest.approx(200, abs=0.5)
-    assert width / dpi <= 7.0 * 1.01                       # no wider than the column's inches
-    assert md["width"] == round(width * 96 / 200) <= 690   # shown at 96 px per inch
+    assert width / dpi <= 6.3 * 1.01                       # no wider than the column's inches
+    assert md["width"] == round(width * 96 / 200) <= 612   # shown at 96 px per inch
     assert min(t.get_fontsize() for t in fig.findobj(Text) if t.get_text()) >= 9
 
 
@@ -230,7 +230,7 @@ def test_use_style_makes_every_notebook_figure_legible():
         fmt = shell.display_formatter.formatters["image/png"]
         assert fmt.lookup(fig) is viz.style.figure_png
         data, md = shell.display_formatter.format(fig)
-        assert "image/png" in data and md["image/png"]["width"] <= 672
+        assert "image/png" in data and md["image/png"]["width"] <= 612
         assert isinstance(fig, Figure)
     finally:
         InteractiveShell.clear_instance()

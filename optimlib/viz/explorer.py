@@ -57,7 +57,7 @@ def _state(prob, name, lr, beta, steps, compare):
 
 def _figure(prob, paths):
     import matplotlib.pyplot as plt
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(6.9, 3.0), gridspec_kw={"width_ratios": [1.4, 1]})
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(6.3, 2.9), gridspec_kw={"width_ratios": [1.4, 1]})
     trajectories(prob, paths, ax=ax)
     with np.errstate(all="ignore"):
         loss_curves({n: prob.value(finite_part(prob, p).T) for n, p in paths.items()}, ax=bx,

@@ -133,7 +133,7 @@ def race(problem, runs: dict, frames: int = 50, steps: int = 100, figsize=None,
     no labels) over a contour picture at ``dpi`` (all the text) sent once, so 50 frames weigh
     ~100-400 KB; a warning says if it would exceed
     ``budget_kb``. ``figsize`` (inches, shown at 96 px per inch) defaults to the problem's
-    window shape plus room for the legend, at most 6.9 in wide.
+    window shape plus room for the legend, at most 6.3 in wide.
     Returns an :class:`HTML` block (matplotlib's JavaScript player, made self-contained)."""
     import matplotlib.pyplot as plt
     from matplotlib.animation import FuncAnimation, HTMLWriter
@@ -154,7 +154,7 @@ def race(problem, runs: dict, frames: int = 50, steps: int = 100, figsize=None,
 
     if figsize is None:
         (a, b), (c, d) = problem.window
-        figsize = (min(6.9, 2.7 * (b - a) / (d - c) + 2.3), 3.3)
+        figsize = (min(6.3, 2.5 * (b - a) / (d - c) + 2.1), 3.1)
     with plt.rc_context({"figure.constrained_layout.use": True, "font.size": 10,
                          "animation.frame_format": "png",
                          "legend.fontsize": 9, "axes.titlesize": 10, "xtick.labelsize": 9,

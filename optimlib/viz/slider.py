@@ -68,7 +68,7 @@ def _start_indices(params: dict, initial: dict) -> list[int]:
 
 
 def slider(problem, paths, params: dict | None = None, *, optimizer: str | None = None,
-           labels: dict | None = None, initial: dict | None = None, figsize=(6.9, 3.0),
+           labels: dict | None = None, initial: dict | None = None, figsize=(6.3, 2.9),
            dpi: int = 200, title: str | None = None, budget_kb: int = 600) -> SliderHTML:
     """A kernel-free explorable: scrub through trajectories precomputed over a grid of
     hyperparameters (as Distill's "Why Momentum Really Works" does).

@@ -99,9 +99,10 @@ def label(name: str) -> str:
 
 
 # -- legibility at the book's column ---------------------------------------------------------
-#: the HTML book's content column is ~690 CSS px; at 96 CSS px per inch a figure of at most
-#: MAX_WIDTH_IN inches is shown at its own size, so its text keeps its size in points
-MAX_WIDTH_IN = 7.0
+#: the HTML book's content column is ~690 CSS px (at a 1200 px window), the cell outputs in it
+#: 608 px: at 96 CSS px per inch a figure of at most MAX_WIDTH_IN inches is shown at its own
+#: size there, so its text keeps its size in points
+MAX_WIDTH_IN = 6.3
 #: no text of a figure is smaller than this (points, at display size)
 MIN_FONT_PT = 9.0
 #: resolution of the PNGs shown in the book: twice the CSS pixel density, sharp on HiDPI screens
@@ -181,7 +182,7 @@ def use_style(formats=("png",)) -> None:
     """Apply the book's matplotlib style; in IPython, also show figures as PNG (``formats``).
 
     Call once in a chapter's set-up cell. In IPython every figure is then shown legibly in the
-    book's ~690 px column (:func:`figure_png`): at most 7 in wide, text at least 9 pt, a PNG at
+    book's ~690 px column (:func:`figure_png`): at most 6.3 in wide, text at least 9 pt, a PNG at
     200 dpi displayed at 96 px per inch. PNG keeps pages light and renders the same everywhere
     (SVG of a filled contour plot weighs hundreds of KB); ``formats=("svg",)`` gives SVG."""
     import matplotlib as mpl

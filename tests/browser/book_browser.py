@@ -20,8 +20,9 @@ For each page (every file of ``_toc.yml``, plus the other pages Sphinx writes at
   and, when its PNG records its dpi, is shown at >= MIN_PX_PER_INCH CSS px per inch of the
   figure, so that text of 9 pt is at least 9 pt on screen (96 CSS px = 1 in); reported as the
   smallest ratio and the size in CSS px at which 9-pt text appears;
-- ``clipped``: no transpose sign (⊤) of a display equation reaches outside its equation's box,
-  which would clip it (the theme makes each display equation a scroll box);
+- ``clipped``: the glyph box of every transpose sign (⊤) of a display equation lies inside its
+  equation's box with 1 px to spare (the theme makes each display equation a scroll box, which
+  clips the ⊤'s bar when its box touches the edge);
 - ``widgets``: every ipywidgets view embedded in the page has been rendered;
 - ``links``: every link to a local file and anchor resolves;
 - weight: the page's own bytes (HTML + images + local files only it loads); files under
@@ -252,9 +253,10 @@ JS_MATH_CLIP = r"""() => {
     for (const g of box.querySelectorAll('mjx-c.mjx-c22A4')) {
       n++;
       const r = g.getBoundingClientRect();
-      if (r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5)
+      // its ink overhangs the font's box a little: a glyph box touching the edge is clipped
+      if (r.top < b.top + 1 || r.bottom > b.bottom - 1)
         out.push((box.closest('div.math').id || 'equation') + ': glyph ' +
-                 r.top.toFixed(1) + '..' + r.bottom.toFixed(1) + ' outside its box ' +
+                 r.top.toFixed(1) + '..' + r.bottom.toFixed(1) + ' not inside its box (1 px to spare) ' +
                  b.top.toFixed(1) + '..' + b.bottom.toFixed(1));
     }
   }
@@ -517,7 +519,7 @@ class BookBrowser:
                     res.problems.append(
                         f"figure shrunk: {it['what']} is {it['nat'] / it['dpi']:.2f} in wide shown "
                         f"in {it['shown']} px ({per_inch:.0f} px per inch: 9-pt text shows as "
-                        f"{9 / 72 * per_inch:.1f} px): make it at most 7 in wide")
+                        f"{9 / 72 * per_inch:.1f} px): make it at most 6.3 in wide (viz.use_style)")
         still = [r for r, it in zip(ratios, items) if it["what"] != "animation frame"]
         res.legibility = {"n": len(items), "min_ratio": min(still, default=0.0),
                           "min_9pt_px": min(px9, default=0.0)}

@@ -83,10 +83,11 @@ def _selftest_site(root: pathlib.Path) -> pathlib.Path:
         Image.new("RGB", (width, height), "white").save(buf, format="png", dpi=(dpi, dpi))
         return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
 
-    def equation(box_px, glyph_px):  # a display equation's box holding a transpose sign
+    def equation(box_px, glyph_px, top_px):  # a display equation's box holding a transpose sign
         return (f'<div class="math" id="eq{box_px}"><mjx-container style="display:block;'
                 f'overflow:auto;height:{box_px}px"><mjx-c class="mjx-c22A4" style="display:'
-                f'inline-block;width:10px;height:{glyph_px}px"></mjx-c></mjx-container></div>')
+                f'block;margin-top:{top_px}px;width:10px;height:{glyph_px}px"></mjx-c>'
+                f'</mjx-container></div>')
 
     # the equations above are typeset by hand: tell the checker MathJax has run
     mathjax_done = "<script>window.MathJax = {startup: {promise: Promise.resolve()}};</script>"
@@ -97,7 +98,7 @@ def _selftest_site(root: pathlib.Path) -> pathlib.Path:
     (html / "selftest").mkdir(parents=True)
     head = '<!doctype html><html><head><meta charset="utf-8"></head><body>'
     (html / "selftest" / "good.html").write_text(
-        head + mathjax_done + '<h1 id="top">Good</h1>' + race + slider + sharp + equation(30, 20)
+        head + mathjax_done + '<h1 id="top">Good</h1>' + race + slider + sharp + equation(30, 20, 5)
         + '<a href="#top">top</a>'
         '<a href="bad.html#oops">bad page anchor</a><a href="https://example.org/">external</a>'
         "</body></html>")
@@ -106,7 +107,7 @@ def _selftest_site(root: pathlib.Path) -> pathlib.Path:
         head + '<p id="oops">Raw $$\\frac{a}{b}$$ left</p><span class="math">\\(x\\)</span>'
         '<img src="missing.png"><a href="nowhere.html">x</a><a href="good.html#no-such-id">y</a>'
         '<script>undefinedFunction()</script>' + dead_slider
-        + '<img src="https://cdn.example.org/x.png">' + coarse + shrunk + equation(10, 30)
+        + '<img src="https://cdn.example.org/x.png">' + coarse + shrunk + equation(10, 8, 0)
         + "</body></html>")
     return html
 
