@@ -37,8 +37,9 @@ class SparseFeatures(NamedTuple):
     n_classes = 2
 
     def fit_data(self, validation: bool = True):
-        """``(X_train, y_train, X_val, y_val)`` for :func:`optimlib.train.fit` (the test split
-        with ``validation=False``)."""
+        """``(X_train, y_train, X_val, y_val)``, or with ``validation=False`` the test split in
+        place of the validation one. (:func:`optimlib.train.fit` also takes the whole tuple and
+        then scores both splits, as ``History.val_loss`` and ``History.test_loss``.)"""
         if validation:
             return self.X_train, self.y_train, self.X_val, self.y_val
         return self.X_train, self.y_train, self.X_test, self.y_test
@@ -64,7 +65,8 @@ def make_sparse_features(n_train: int = 4000, n_val: int = 1000, n_test: int = 1
     ones, and :math:`b` centring the logit. The frequent features are therefore pure noise with
     large curvature, the rare ones signal with small curvature.
 
-    Returns a :class:`SparseFeatures` with float64 features and int64 labels 0/1 for the three
+    Returns a :class:`SparseFeatures` (which :func:`optimlib.train.fit` reads like the digits
+    with a validation split) with float64 features and int64 labels 0/1 for the three
     splits (train, validation, test), all drawn from the same distribution by
     ``np.random.default_rng(seed)``: the same seed gives the same arrays.
     """

@@ -98,9 +98,9 @@ def check_sparse_experiment(design):
     def val_loss(name, lr):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            h = fit(build_mlp((prob.n_features, 2), seed=0), name, prob.fit_data(), epochs=epochs,
+            h = fit(build_mlp((prob.n_features, 2), seed=0), name, prob, epochs=epochs,
                     batch_size=32, progress=False, lr=float(lr))
-        return math.inf if h.diverged else h.test_loss[-1]
+        return math.inf if h.diverged else h.val_loss[-1]
 
     best = {}
     for name in ("sgd", "adagrad"):
