@@ -37,7 +37,7 @@ def _get_optimizer(optimizer, params, opt_hyper: dict):
     """An optimizer over ``params``: built by name, or checked to hold exactly these arrays."""
     if isinstance(optimizer, str):
         return optim.get(optimizer, params, **opt_hyper)
-    if not isinstance(optimizer, optim.Optimizer):
+    if not isinstance(optimizer, (optim.Optimizer, optim.Combined)):
         raise ValueError(f"optimizer must be an optimizer name such as 'sgd' or an Optimizer, "
                          f"got {type(optimizer).__name__}")
     if opt_hyper:
@@ -49,6 +49,26 @@ def _get_optimizer(optimizer, params, opt_hyper: dict):
         raise ValueError("the optimizer's parameter list does not match the model's (not the same "
                          "array objects): build it from them, e.g. optim.get('adam', model.params)")
     return optimizer
+
+
+def _scheduler(opt, schedule) -> Callable[[], None]:
+    """What to call before each step so that ``schedule`` sets the hyperparameters it drives.
+
+    ``schedule`` is ``f`` (it drives ``lr``) or ``{"lr": f, "momentum": g, ...}``; each is
+    called with ``opt.t``, the number of steps already taken (0 before the first)."""
+    if schedule is None:
+        return lambda: None
+    if callable(schedule):
+        schedule = {"lr": schedule}
+    if not isinstance(schedule, dict) or not all(callable(f) for f in schedule.values()):
+        raise TypeError("schedule must be a function of the step count t (it sets lr) or a dict "
+                        "{hyperparameter name: function of t}, e.g. {'lr': f, 'momentum': g}")
+    unknown = sorted(set(schedule) - set(opt.defaults))
+    if unknown:
+        raise TypeError(f"schedule drives unknown hyperparameter(s) {unknown}; "
+                        f"{type(opt).__name__} accepts {sorted(opt.defaults)}")
+    items = list(schedule.items())
+    return lambda: opt.set_hyper(**{k: f(opt.t) for k, f in items})
 
 
 def _check_count(name: str, value, low: int) -> int:
@@ -91,7 +111,7 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
     ``optimizer`` is a name (built over a copy of ``x0`` with ``opt_hyper``; ``x0=None`` starts
     at ``problem.start``) or an Optimizer holding one array, which is then moved: x0 is copied
     into it unless x0 is None.
-    ``schedule(t) -> lr`` sets the learning rate before step t (t = 0 for the first).
+    ``schedule`` drives hyperparameters as in :func:`fit`.
     Stops at the first non-finite point, gradient or value; the trajectory keeps the finite prefix.
     """
     steps = _check_count("steps", steps, 0)
@@ -104,9 +124,9 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
         x = np.array(x0, dtype=np.float64)  # a copy: the caller's x0 is not moved
         opt = optim.get(optimizer, [x], **opt_hyper)
     else:
-        if not isinstance(optimizer, optim.Optimizer) or len(optimizer.params) != 1:
+        if not isinstance(optimizer, (optim.Optimizer, optim.Combined)) or len(optimizer.params) != 1:
             raise ValueError("optimizer must be a name or an Optimizer holding exactly one array (the point)")
-        opt = _get_optimizer(optimizer, optimizer.params, opt_hyper)
+        opt = _get_optimizer(optimizer, optimizer.params, opt_hyper).train()
         x = opt.params[0]
         if x0 is not None:
             if np.shape(x0) != x.shape:
@@ -119,6 +139,7 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
     f0 = float(problem.value(x))
     if not math.isfinite(f0):
         raise ValueError(f"the problem's value at x0 = {x} is {f0}, not finite")
+    scheduled = _scheduler(opt, schedule)
 
     xs = np.empty((steps + 1, x.size))
     losses = np.empty(steps + 1)
@@ -127,8 +148,7 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
     # numpy's own overflow warnings would bury the one clear message given below
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, steps + 1):
-            if schedule is not None:
-                opt.lr = schedule(opt.t)
+            scheduled()
             g = np.asarray(problem.grad(x), dtype=x.dtype)
             if not np.all(np.isfinite(g)):
                 message, kept = _diverged_message(k, "gradient", g), k
@@ -176,6 +196,9 @@ class History:
 
 
 def _split_data(data, model):
+    data = tuple(data)
+    while len(data) > 4 and data[-1] is None:  # a Digits without its validation split
+        data = data[:-1]
     if len(data) not in (2, 4):
         raise ValueError(f"data must be (X_train, y_train) or (X_train, y_train, X_test, y_test), "
                          f"got {len(data)} items")
@@ -208,9 +231,14 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
     ``loss_and_grad``, ``evaluate``, ``n_in``, ``n_classes`` and ``dtype``). ``optimizer``: a
     name (``fit(model, "adam", data, lr=1e-3)``) or an Optimizer built over ``model.params``. ``data``: (X_train, y_train) or (X_train, y_train, X_test, y_test), such
     as ``load_digits()``. Mini-batches are reshuffled each epoch by ``default_rng(seed)``, so
-    the same seed gives the same history. ``schedule(t) -> lr`` sets the learning rate before
-    step t (t = the optimizer's step count, 0 for its first step). ``progress=False`` hides
-    the progress bar.
+    the same seed gives the same history. ``progress=False`` hides the progress bar.
+
+    ``schedule``: a function ``f(t)`` that sets the learning rate, or a dict that drives any
+    hyperparameters, ``{"lr": f, "momentum": g}``; before each step each is called with ``t``,
+    the optimizer's number of steps already taken (0 for its first step), and the step uses
+    the value. The optimizer is in train mode while it steps and in eval mode while each
+    epoch's losses and accuracies are measured (``opt.eval()``; it matters for methods that
+    evaluate at another point than they train at).
 
     Training stops as diverged when a mini-batch loss or gradient is NaN or infinite, or when
     the loss exceeds ``blowup`` times its start, max(first loss, log n_classes); None turns
@@ -222,7 +250,8 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
     if blowup is not None:
         blowup = check_number("blowup", blowup, 1.0, low_open=True)
     X, y, X_test, y_test = _split_data(data, model)
-    opt = _get_optimizer(optimizer, model.params, opt_hyper)
+    opt = _get_optimizer(optimizer, model.params, opt_hyper).train()
+    scheduled = _scheduler(opt, schedule)
     rng = np.random.default_rng(seed)
     # each batch is gathered into these arrays: no new allocation per step
     X_batch = np.empty((min(batch_size, len(X)), X.shape[1]), X.dtype)
@@ -240,8 +269,7 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
             for idx in batches(len(X), batch_size, rng):
                 xb = np.take(X, idx, axis=0, out=X_batch[:len(idx)])
                 yb = np.take(y, idx, out=y_batch[:len(idx)])
-                if schedule is not None:
-                    opt.lr = schedule(opt.t)
+                scheduled()
                 loss = model.loss_and_grad(xb, yb)
                 if limit is None and blowup is not None:
                     limit = blowup * max(loss, math.log(model.n_classes))
@@ -253,7 +281,9 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
             if h.message:
                 h.diverged = True
                 break
+            opt.eval()
             _record_epoch(h, model, X, y, X_test, y_test)
+            opt.train()
             h.epoch_seconds.append(time.perf_counter() - t0)
             bar.set_postfix(loss=f"{h.train_loss[-1]:.4f}",
                             **({"test_acc": f"{h.test_acc[-1]:.3f}"} if h.test_acc else {}))

@@ -47,7 +47,7 @@ class Adadelta(Optimizer):
     def init_state(self, p):
         return {"square_avg": np.zeros_like(p), "acc_delta": np.zeros_like(p)}
 
-    def update(self, p, g, square_avg, acc_delta, *, lr, rho, eps, weight_decay, step):
+    def update(self, p, g, square_avg, acc_delta, *, lr, rho, eps, weight_decay):
         if weight_decay:
             g = g + weight_decay * p
         square_avg *= rho

@@ -50,8 +50,7 @@ class Adagrad(Optimizer):
     def init_state(self, p):
         return {"sum": np.full_like(p, self.hyper["initial_accumulator_value"])}
 
-    def update(self, p, g, sum, *, lr, lr_decay, weight_decay, initial_accumulator_value, eps,
-               step):
+    def update(self, p, g, sum, *, lr, lr_decay, weight_decay, eps, step):
         if weight_decay:
             g = g + weight_decay * p
         clr = lr / (1 + (step - 1) * lr_decay)

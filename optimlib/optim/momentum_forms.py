@@ -53,8 +53,7 @@ class VelocitySGD(Optimizer):
     def init_state(self, p):
         return {"velocity": np.zeros_like(p)}
 
-    def update(self, p, g, velocity, *, lr, momentum, weight_decay, nesterov,
-               step):
+    def update(self, p, g, velocity, *, lr, momentum, weight_decay, nesterov):
         if weight_decay:
             g = g + weight_decay * p
         velocity *= momentum

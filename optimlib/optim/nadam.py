@@ -68,7 +68,7 @@ class NAdam(Optimizer):
     def init_state(self, p):
         return {"exp_avg": np.zeros_like(p), "exp_avg_sq": np.zeros_like(p)}
 
-    def update(self, p, g, exp_avg, exp_avg_sq, *, lr, betas, eps, weight_decay, momentum_decay,
+    def update(self, p, g, exp_avg, exp_avg_sq, *, lr, betas, eps, weight_decay,
                decoupled_weight_decay, step):
         beta1, beta2 = betas
         if weight_decay:

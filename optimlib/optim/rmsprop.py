@@ -61,7 +61,7 @@ class RMSprop(Optimizer):
         return state
 
     def update(self, p, g, square_avg, momentum_buffer=None, grad_avg=None, *, lr, alpha, eps,
-               weight_decay, momentum, centered, step):
+               weight_decay, momentum, centered):
         if weight_decay:
             g = g + weight_decay * p
         square_avg *= alpha
