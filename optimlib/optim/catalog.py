@@ -58,6 +58,11 @@ class Entry:
         return (self.cls is not None and not self.preset
                 and self.name == self.cls.__name__.lower())
 
+    @property
+    def base(self) -> str | None:
+        """The name of the optimizer this row presets (``"sgd"`` for ``"nesterov"``)."""
+        return None if self.cls is None else self.cls.__name__.lower()
+
     def generic_hyper(self, hyper: dict) -> dict:
         """Turn the book's generic ``beta``, ``beta1``, ``beta2`` into this method's own names
         (``{"beta": 0.9}`` is ``momentum=0.9`` for SGD, ``betas=(0.9, 0.999)`` for Adam)."""
