@@ -57,3 +57,13 @@ class Adadelta(Optimizer):
         acc_delta *= rho
         acc_delta += (1 - rho) * delta * delta
         p += -lr * delta
+
+    def effective_lr(self):
+        r""":math:`\eta \sqrt{u_t + \epsilon} / \sqrt{v_t + \epsilon}`: the step per unit of
+        gradient that the next step takes when the gradient's square equals its running average
+        :math:`v_t` (so that :math:`v` stays put); the last step's ratio used :math:`u_{t-1}`,
+        which the state no longer holds."""
+        self._last_step()
+        h = self.hyper
+        return [h["lr"] * np.sqrt(s["acc_delta"] + h["eps"]) / np.sqrt(s["square_avg"] + h["eps"])
+                for s in self.state]

@@ -57,3 +57,10 @@ class Adagrad(Optimizer):
         sum += g * g
         std = np.sqrt(sum) + eps
         p += -clr * g / std
+
+    def effective_lr(self):
+        r""":math:`\tilde\eta / (\sqrt{s_t} + \epsilon)`, per unit of the gradient :math:`g_t`."""
+        self._last_step()
+        h = self.hyper
+        clr = h["lr"] / (1 + (self.t - 1) * h["lr_decay"])
+        return [clr / (np.sqrt(s["sum"]) + h["eps"]) for s in self.state]

@@ -83,6 +83,17 @@ class Adam(Optimizer):
             denom = np.sqrt(exp_avg_sq) / bias_correction2 ** 0.5 + eps
         p += -step_size * exp_avg / denom
 
+    def effective_lr(self):
+        r""":math:`\eta / (1-\beta_1^t) / (\sqrt{\hat v_t} + \epsilon)`, per unit of the first
+        moment :math:`m_t` (AMSGrad: :math:`\hat v_t` from the running maximum)."""
+        self._last_step()
+        h, t = self.hyper, self.t
+        (beta1, beta2), out = h["betas"], []
+        for s in self.state:
+            v = s["max_exp_avg_sq"] if h["amsgrad"] else s["exp_avg_sq"]
+            out.append(h["lr"] / (1 - beta1 ** t) / (np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + h["eps"]))
+        return out
+
 
 class AdamW(Adam):
     r"""AdamW exactly as ``torch.optim.AdamW`` computes it: Adam with decoupled weight decay.

@@ -55,3 +55,9 @@ class Adamax(Optimizer):
         np.maximum(exp_inf, np.abs(g) + eps, out=exp_inf)
         clr = lr / (1 - beta1 ** step)
         p += -clr * exp_avg / exp_inf
+
+    def effective_lr(self):
+        r""":math:`\eta / (1-\beta_1^t) / u_t`, per unit of the first moment :math:`m_t`."""
+        self._last_step()
+        h = self.hyper
+        return [h["lr"] / (1 - h["betas"][0] ** self.t) / s["exp_inf"] for s in self.state]

@@ -146,6 +146,17 @@ class Optimizer:
     def update(self, p, g, **kw):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def effective_lr(self) -> list[np.ndarray]:
+        """Per coordinate, the step size of the last step: what multiplied its direction (the
+        gradient or the averaged gradient the class names) to move each parameter. The adaptive
+        methods define it next to their update; take a step first."""
+        raise NotImplementedError(f"{type(self).__name__} does not define its effective step size")
+
+    def _last_step(self) -> None:
+        if self.t == 0:
+            raise ValueError(f"{type(self).__name__} has taken no step yet, so it has no state to "
+                             f"show: call opt.step(grads) first")
+
     # -- the bookkeeping -------------------------------------------------------------------
     @property
     def lr(self) -> float:

@@ -85,3 +85,11 @@ class NAdam(Optimizer):
         denom = np.sqrt(exp_avg_sq / (1 - beta2 ** step)) + eps
         p += -lr * (1.0 - mu) / (1.0 - mu_product) * g / denom
         p += (-lr * mu_next) / (1.0 - mu_product_next) * exp_avg / denom
+
+    def effective_lr(self):
+        r""":math:`\eta / (\sqrt{\hat v_t} + \epsilon)`, per unit of the bias-corrected Nesterov
+        direction :math:`\frac{1-\mu_t}{1-\Pi_t} g_t + \frac{\mu_{t+1}}{1-\Pi_t\mu_{t+1}} m_t`."""
+        self._last_step()
+        h = self.hyper
+        bc2 = 1 - h["betas"][1] ** self.t
+        return [h["lr"] / (np.sqrt(s["exp_avg_sq"] / bc2) + h["eps"]) for s in self.state]

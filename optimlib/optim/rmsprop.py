@@ -77,3 +77,13 @@ class RMSprop(Optimizer):
             p += -lr * momentum_buffer
         else:
             p += -lr * g / avg
+
+    def effective_lr(self):
+        r""":math:`\eta / (\sqrt{\tilde v_t} + \epsilon)`, per unit of the gradient (with
+        momentum, per unit of what it adds to the buffer)."""
+        self._last_step()
+        h, out = self.hyper, []
+        for s in self.state:
+            v = s["square_avg"] - s["grad_avg"] * s["grad_avg"] if h["centered"] else s["square_avg"]
+            out.append(h["lr"] / (np.sqrt(v) + h["eps"]))
+        return out

@@ -59,3 +59,7 @@ class SGD(Optimizer):
                 b += (1 - dampening) * g if dampening else g  # no scaling pass when undamped
             g = g + momentum * b if nesterov else b
         p -= lr * g
+
+    def effective_lr(self):
+        """``lr`` everywhere: SGD's step is ``lr`` times the (momentum-averaged) gradient."""
+        return [np.full(p.shape, self.hyper["lr"]) for p in self.params]
