@@ -36,6 +36,7 @@ CASES = [
     ("nadam", {"lr": 0.05}, _nadam),
     ("radam", {"lr": 0.05}, _m),                       # rho_t > 5 at step 8
     ("radam", {"lr": 0.05, "betas": (0.9, 0.5)}, _m),  # rho_t <= 5 throughout: the SGD branch
+    ("rprop", {"lr": 0.05}, lambda o, g, s: np.sign(s["prev"])),  # prev: g, zeroed after a flip
 ]
 
 

@@ -125,6 +125,13 @@ GRID = {
         {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True},
         {"lr": 0.05, "betas": [0.3, 0.99], "eps": 1e-4},
     ],
+    "rprop": [
+        {},
+        {"lr": 0.05},
+        {"lr": 0.05, "etas": [0.3, 1.5]},
+        {"lr": 0.2, "step_sizes": [1e-3, 0.3]},  # both clamps act
+        {"lr": 1e-4, "etas": [0.7, 1.1], "step_sizes": [1e-3, 50.0]},  # clamped up at step 1
+    ],
 }
 
 
@@ -182,8 +189,9 @@ def run_torch(config: dict, problem: dict, steps: int = STEPS,
                   for k in range(len(SHAPES))]
         cls = getattr(torch.optim, TORCH_NAMES[config["optimizer"]])
         kw = dict(config["kwargs"])
-        if "betas" in kw:
-            kw["betas"] = tuple(kw["betas"])
+        for pair in ("betas", "etas", "step_sizes"):
+            if pair in kw:
+                kw[pair] = tuple(kw[pair])
         opt = cls(params, foreach=False, **kw)
         out = {}
         for t in range(1, steps + 1):

@@ -26,6 +26,7 @@ from .base import Optimizer
 from .nadam import NAdam
 from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["Entry", "CATALOG", "entry", "find", "names", "optimizers", "make"]
@@ -108,6 +109,7 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     Entry("radam", RAdam, "#332288", "RAdam", demo_lr=0.1, beta="betas", torch="RAdam"),  # indigo
     Entry("amsgrad", Adam, "#999933", "AMSGrad", preset={"amsgrad": True}, demo_lr=0.1,
           beta="betas", torch="Adam", aliases=("ams_grad",)),                  # olive
+    Entry("rprop", Rprop, "#117733", "Rprop", demo_lr=0.01, torch="Rprop"),      # green
     Entry("random_search", None, "#888888", "Random search",
           aliases=("randomsearch", "random")),                                 # grey
     Entry("random_local_search", None, "#4D4D4D", "Random local search",
