@@ -6,7 +6,6 @@ from optimlib import exercises as ex
 from exercise_protocol import assert_covers, assert_follows_protocol
 
 
-
 CASES = [  # check, a right answer, a wrong answer, a phrase of the wrong answer's message
     (ex.check_condition_number, 20.0, 40.0, "Hessian"),
     (ex.check_update, np.array([0.95, -1.6]), np.array([1.05, -2.4]), "stepped up the gradient"),

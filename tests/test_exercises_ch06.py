@@ -5,7 +5,6 @@ from optimlib import exercises as ex
 from exercise_protocol import assert_covers, assert_follows_protocol
 
 
-
 CASES = [  # check, a right answer, a wrong answer, a phrase of the wrong answer's message
     (ex.check_polyak, (0.25, 0.25), (0.25, 0.5), "square"),
     (ex.check_momentum_edge, 0.95, 0.5, "(2 + 2β)/L"),
