@@ -9,7 +9,6 @@ crashing.
 from __future__ import annotations
 
 import math
-import numbers
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -18,9 +17,8 @@ from typing import Callable
 import numpy as np
 
 from . import optim
-from ._checks import check_number, check_same_length
+from ._checks import check_count, check_labels, check_number, check_same_length
 from .data import batches
-from .nn import check_labels
 
 __all__ = ["DivergenceWarning", "History", "Trajectory", "diverged", "fit", "minimize"]
 
@@ -83,12 +81,6 @@ def _scheduler(opt, schedule) -> Callable[[], None]:
     return lambda: opt.set_hyper(**{k: f(opt.t) for k, f in items})
 
 
-def _check_count(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 def _finite(a: np.ndarray) -> bool:
     # a sum is NaN or inf if any element is (up to overflow near 1e308, divergence anyway),
     # and costs one pass without a boolean temporary
@@ -128,7 +120,7 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
     value beyond ``blowup * max(|f(x0)|, 1)`` in magnitude (the point has left for infinity);
     the trajectory keeps the prefix before it.
     """
-    steps = _check_count("steps", steps, 0)
+    steps = check_count("steps", steps, 0)
     if blowup is not None:
         blowup = check_number("blowup", blowup, 1.0, low_open=True)
     if isinstance(optimizer, str):
@@ -268,8 +260,8 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
     that second test off. Why both: softmax cross-entropy has bounded gradients, so a far too
     large learning rate sends the loss to 1e5, not to inf, and NaN alone would rarely fire.
     """
-    epochs = _check_count("epochs", epochs, 0)
-    batch_size = _check_count("batch_size", batch_size, 1)
+    epochs = check_count("epochs", epochs, 0)
+    batch_size = check_count("batch_size", batch_size, 1)
     if blowup is not None:
         blowup = check_number("blowup", blowup, 1.0, low_open=True)
     X, y, X_test, y_test, X_val, y_val = _split_data(data, model)

@@ -261,8 +261,10 @@ def test_bad_input():
         model.loss_and_grad(X, np.array([0, 1, 2, 3, 0, 0]))
     with pytest.raises(ValueError, match="class indices"):
         model.loss_and_grad(X, np.array([0, 1, 2, -1, 0, 0]))  # -1 would silently mean "class 2"
-    with pytest.raises(ValueError, match="integer"):
+    with pytest.raises(TypeError, match="y must hold integer class indices, got dtype float64"):
         model.loss_and_grad(X, np.zeros(6))
+    with pytest.raises(ValueError, match=r"y must be a 1-D array of class indices, got shape \(6, 1\)"):
+        model.loss_and_grad(X, np.zeros((6, 1), int))
     with pytest.raises(ValueError, match="same number of rows"):
         model.loss_and_grad(X, np.zeros(5, int))
     with pytest.raises(ValueError, match=r"X must have shape \(n, 4\)"):

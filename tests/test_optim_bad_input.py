@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from optimlib import optim
+from optimlib.optim.momentum_forms import VelocitySGD
 
 NAMES = sorted(optim.OPTIMIZERS)
 WITH_BETAS = [n for n in NAMES if "betas" in optim.OPTIMIZERS[n].defaults]
@@ -194,3 +195,10 @@ def test_load_state_dict_of_another_optimizer():
     adam.step([np.ones(3)])
     with raises(ValueError, "state_dict holds hyperparameter(s) ['amsgrad', 'betas', 'decoupled_weight_decay', 'eps']"):
         optim.get("sgd", [np.zeros(3)]).load_state_dict(adam.state_dict())
+
+
+@pytest.mark.parametrize("cls", [optim.SGD, VelocitySGD])
+def test_nesterov_must_be_a_bool(cls):
+    """A number where the switch belongs is a misplaced argument, as for every other flag."""
+    with raises(TypeError, "nesterov must be True or False, got float 0.9"):
+        cls(params(), momentum=0.9, nesterov=0.9)

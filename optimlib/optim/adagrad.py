@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_number
-from ._common import check_eps
+from .._checks import check_eps, check_number
 from .base import Optimizer
 
 

@@ -48,8 +48,7 @@ import inspect
 
 import numpy as np
 
-from .._checks import check_float_array, check_number
-from ._common import check_flag
+from .._checks import check_flag, check_float_array, check_number
 
 __all__ = ["Optimizer"]
 

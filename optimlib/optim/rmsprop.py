@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_number
-from ._common import check_eps, check_flag, lerp_
+from .._checks import check_eps, check_flag, check_number
+from ._common import lerp_
 from .base import Optimizer
 
 

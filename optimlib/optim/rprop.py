@@ -3,16 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_number
+from .._checks import check_number, check_pair
 from .base import Optimizer
-
-
-def _check_pair(name: str, value, what: str) -> tuple:
-    try:
-        a, b = value
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a pair ({what}), got {value!r}") from None
-    return a, b
 
 
 class Rprop(Optimizer):
@@ -49,10 +41,10 @@ class Rprop(Optimizer):
     @classmethod
     def validate(cls, h):
         h = super().validate(h)
-        minus, plus = _check_pair("etas", h["etas"], "eta_minus, eta_plus with 0 < eta_minus < 1 < eta_plus")
+        minus, plus = check_pair("etas", h["etas"], "(eta_minus, eta_plus with 0 < eta_minus < 1 < eta_plus)")
         h["etas"] = (check_number("etas[0]", minus, 0.0, 1.0, low_open=True, high_open=True),
                      check_number("etas[1]", plus, 1.0, low_open=True))
-        low, high = _check_pair("step_sizes", h["step_sizes"], "min, max with 0 <= min <= max")
+        low, high = check_pair("step_sizes", h["step_sizes"], "(min, max with 0 <= min <= max)")
         low = check_number("step_sizes[0]", low, 0.0)
         h["step_sizes"] = (low, check_number("step_sizes[1]", high, low))
         return h
