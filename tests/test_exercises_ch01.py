@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from optimlib.linear import log_softmax
+from optimlib.softmax_regression import log_softmax
 from optimlib import exercises as ex
 from exercise_protocol import assert_covers, assert_follows_protocol
 

@@ -9,12 +9,12 @@ from exercise_protocol import assert_covers, assert_follows_protocol
 
 
 def attempts_right(d, r, c):
-    from optimlib.search import hit_probability
+    from optimlib.random_search import hit_probability
     return math.ceil(np.log1p(-c) / np.log1p(-hit_probability(d, r)))
 
 
 def attempts_naive(d, r, c):
-    from optimlib.search import hit_probability
+    from optimlib.random_search import hit_probability
     with np.errstate(divide="ignore"):
         return np.ceil(np.log(1 - c) / np.log(1 - hit_probability(d, r)))
 
@@ -22,7 +22,7 @@ def attempts_naive(d, r, c):
 def sigma_fifth():
     from statistics import NormalDist
     from optimlib.data import load_digits
-    from optimlib.linear import SoftmaxLinear
+    from optimlib.softmax_regression import SoftmaxLinear
     d = load_digits()
     m = SoftmaxLinear(d.X_train, d.y_train)
     g = np.linalg.norm(m.grad(np.zeros(m.size)))

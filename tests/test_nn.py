@@ -219,8 +219,8 @@ def test_linear_softmax_classifier():
 
 
 def test_no_hidden_layer_equals_optimlib_linear():
-    """Part I's softmax classifier (optimlib.linear) and MLP([64, 10]) are one model."""
-    linear = pytest.importorskip("optimlib.linear")
+    """Part I's softmax classifier (optimlib.softmax_regression) and MLP([64, 10]) are one model."""
+    linear = pytest.importorskip("optimlib.softmax_regression")
     rng = np.random.default_rng(6)
     model = MLP([64, 10], seed=6)
     model.params[1][...] = rng.standard_normal(10)

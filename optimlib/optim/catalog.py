@@ -163,6 +163,6 @@ def make(name: str, params, **hyper) -> Optimizer:
     e = entry(name)
     if e.cls is None:
         raise ValueError(f"{e.name!r} is not an optimizer that steps on gradients (it is a "
-                         f"search method: see optimlib.search); known optimizers: "
+                         f"search method: see optimlib.random_search); known optimizers: "
                          f"{', '.join(n for n, r in CATALOG.items() if r.cls is not None)}")
     return e.cls(params, **{**e.preset, **hyper})

@@ -6,7 +6,7 @@ import pytest
 
 from optimlib.data import load_digits, one_hot
 from optimlib.gradients import numerical_gradient, relative_error
-from optimlib.linear import (SoftmaxLinear, accuracy, log_softmax, n_params, pack, predict, softmax,
+from optimlib.softmax_regression import (SoftmaxLinear, accuracy, log_softmax, n_params, pack, predict, softmax,
                              softmax_loss, softmax_loss_grad, unpack)
 
 

@@ -115,7 +115,7 @@ class SoftmaxLinear:
     """The classifier bound to a data set (X, y), as functions of theta.
 
     ``model.loss``, ``model.grad`` and ``model.accuracy`` take one flat
-    vector, so they plug straight into ``optimlib.search`` and
+    vector, so they plug straight into ``optimlib.random_search`` and
     ``optimlib.gradients.numerical_gradient``.
     """
 

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from optimlib.data import load_digits
-from optimlib.linear import SoftmaxLinear
-from optimlib.search import SearchResult, random_local_search, random_search
+from optimlib.softmax_regression import SoftmaxLinear
+from optimlib.random_search import SearchResult, random_local_search, random_search
 
 
 def sphere(x):
@@ -103,7 +103,7 @@ def test_non_finite_start():
 
 # -- what theory predicts --------------------------------------------------------------------------
 def test_hit_probability_known_values():
-    from optimlib.search import hit_probability
+    from optimlib.random_search import hit_probability
     assert hit_probability(1, 0.5) == pytest.approx(0.5)
     assert hit_probability(2, 1.0) == pytest.approx(np.pi / 4)
     assert hit_probability(3, 1.0) == pytest.approx(np.pi / 6)
@@ -114,7 +114,7 @@ def test_hit_probability_known_values():
 
 
 def test_hit_probability_matches_sampling():
-    from optimlib.search import hit_probability
+    from optimlib.random_search import hit_probability
     rng = np.random.default_rng(0)
     pts = rng.uniform(-1, 1, (200_000, 4))
     measured = np.mean(np.sum(pts ** 2, axis=1) <= 0.8 ** 2)
@@ -125,13 +125,13 @@ def test_hit_probability_matches_sampling():
                                      (True, 0.5, TypeError), (3, 0.0, ValueError),
                                      (3, 1.5, ValueError)])
 def test_hit_probability_bad_input(d, r, exc):
-    from optimlib.search import hit_probability
+    from optimlib.random_search import hit_probability
     with pytest.raises(exc, match="^d must be an integer >= 1|^r must"):
         hit_probability(d, r)
 
 
 def test_local_search_progress_optimum():
-    from optimlib.search import local_search_progress
+    from optimlib.random_search import local_search_progress
     s = np.linspace(0.01, 4, 4000)
     phi = np.array([local_search_progress(x)[0] for x in s])
     assert s[np.argmax(phi)] == pytest.approx(1.224, abs=0.01)
@@ -145,7 +145,7 @@ def test_local_search_progress_optimum():
 def test_local_search_progress_matches_simulation_in_high_dimension():
     """One attempt from distance R = 1 in d = 400 with the normalised step 1.224: the acceptance
     rate and the expected progress d * E[max(R - R', 0)] match the formula."""
-    from optimlib.search import local_search_progress
+    from optimlib.random_search import local_search_progress
     d, s_star = 400, 1.224
     rng = np.random.default_rng(0)
     x = np.zeros(d)
