@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_eps, check_number
+from .._checks import check_number
 from .base import Optimizer
 
 
@@ -39,8 +39,6 @@ class Adadelta(Optimizer):
     def validate(cls, h):
         h = super().validate(h)
         h["rho"] = check_number("rho", h["rho"], 0.0, 1.0)
-        h["eps"] = check_eps(h["eps"])
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
         return h
 
     def init_state(self, p):

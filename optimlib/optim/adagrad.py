@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_eps, check_number
+from .._checks import check_number
 from .base import Optimizer
 
 
@@ -40,10 +40,8 @@ class Adagrad(Optimizer):
     def validate(cls, h):
         h = super().validate(h)
         h["lr_decay"] = check_number("lr_decay", h["lr_decay"], 0.0)
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
         h["initial_accumulator_value"] = check_number(
             "initial_accumulator_value", h["initial_accumulator_value"], 0.0)
-        h["eps"] = check_eps(h["eps"])
         return h
 
     def init_state(self, p):

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_betas, check_eps, check_flag, check_number
 from ._common import lerp_
 from .base import Optimizer
 
@@ -43,18 +42,6 @@ class Adam(Optimizer):
 
     defaults = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                     decoupled_weight_decay=False)
-
-    @classmethod
-    def validate(cls, h):
-        h = super().validate(h)
-        h["betas"] = check_betas(h["betas"])
-        h["eps"] = check_eps(h["eps"])
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
-        h["amsgrad"] = check_flag("amsgrad", h["amsgrad"])
-        if "decoupled_weight_decay" in h:
-            h["decoupled_weight_decay"] = check_flag("decoupled_weight_decay",
-                                                     h["decoupled_weight_decay"])
-        return h
 
     def init_state(self, p):
         state = {"exp_avg": np.zeros_like(p), "exp_avg_sq": np.zeros_like(p)}

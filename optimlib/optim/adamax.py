@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_betas, check_eps, check_number
 from ._common import lerp_
 from .base import Optimizer
 
@@ -34,14 +33,6 @@ class Adamax(Optimizer):
     """
 
     defaults = dict(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
-
-    @classmethod
-    def validate(cls, h):
-        h = super().validate(h)
-        h["betas"] = check_betas(h["betas"])
-        h["eps"] = check_eps(h["eps"])
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
-        return h
 
     def init_state(self, p):
         return {"exp_avg": np.zeros_like(p), "exp_inf": np.zeros_like(p)}

@@ -48,7 +48,7 @@ import inspect
 
 import numpy as np
 
-from .._checks import check_flag, check_float_array, check_number
+from .._checks import check_betas, check_eps, check_flag, check_float_array, check_number
 
 __all__ = ["Optimizer"]
 
@@ -67,6 +67,15 @@ def _keep_freed_memory() -> None:
     allocation, freed at once and never touched.
     """
     np.empty(1 << 22, dtype=np.uint8)
+
+
+#: checks of the hyperparameters that several optimizers share, applied by Optimizer.validate
+_SHARED_CHECKS = {
+    "lr": lambda v: check_number("lr", v, 0.0),
+    "weight_decay": lambda v: check_number("weight_decay", v, 0.0),
+    "eps": check_eps,
+    "betas": check_betas,
+}
 
 
 class Optimizer:
@@ -119,10 +128,16 @@ class Optimizer:
     # -- what a subclass provides ----------------------------------------------------------
     @classmethod
     def validate(cls, hyper: dict) -> dict:
-        """Check the hyperparameters; return them normalised. Subclasses extend this."""
+        """Check the hyperparameters; return them normalised. Here: the ones several optimizers
+        share (``lr``, ``weight_decay``, ``eps``, ``betas``) and every switch (a bool default);
+        subclasses extend this with their own."""
         hyper = dict(hyper)
-        if "lr" in hyper:
-            hyper["lr"] = check_number("lr", hyper["lr"], 0.0)
+        for k, check in _SHARED_CHECKS.items():
+            if k in hyper:
+                hyper[k] = check(hyper[k])
+        for k, default in cls.defaults.items():
+            if isinstance(default, bool) and k in hyper:
+                hyper[k] = check_flag(k, hyper[k])
         return hyper
 
     def init_state(self, p: np.ndarray) -> dict:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_count, check_flag, check_number
+from .._checks import check_count, check_number
 from .base import Optimizer
 
 __all__ = ["VelocitySGD", "nesterov_lookahead"]
@@ -46,8 +46,6 @@ class VelocitySGD(Optimizer):
     def validate(cls, h):
         h = super().validate(h)
         h["momentum"] = check_number("momentum", h["momentum"], 0.0)
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
-        h["nesterov"] = check_flag("nesterov", h["nesterov"])
         return h
 
     def init_state(self, p):

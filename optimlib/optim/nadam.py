@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_betas, check_eps, check_flag, check_number
+from .._checks import check_number
 from ._common import lerp_
 from .base import Optimizer
 
@@ -49,12 +49,7 @@ class NAdam(Optimizer):
     @classmethod
     def validate(cls, h):
         h = super().validate(h)
-        h["betas"] = check_betas(h["betas"])
-        h["eps"] = check_eps(h["eps"])
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
         h["momentum_decay"] = check_number("momentum_decay", h["momentum_decay"], 0.0)
-        h["decoupled_weight_decay"] = check_flag("decoupled_weight_decay",
-                                                 h["decoupled_weight_decay"])
         return h
 
     def mu(self, t: int) -> float:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_eps, check_flag, check_number
+from .._checks import check_number
 from ._common import lerp_
 from .base import Optimizer
 
@@ -46,10 +46,7 @@ class RMSprop(Optimizer):
     def validate(cls, h):
         h = super().validate(h)
         h["alpha"] = check_number("alpha", h["alpha"], 0.0, 1.0)
-        h["eps"] = check_eps(h["eps"])
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
         h["momentum"] = check_number("momentum", h["momentum"], 0.0)
-        h["centered"] = check_flag("centered", h["centered"])
         return h
 
     def init_state(self, p):
