@@ -22,4 +22,5 @@ def get(name: str, params, **hyper) -> Optimizer:
     return catalog.make(name, params, **hyper)
 
 
-__all__ = ["Optimizer", "Combined", "OPTIMIZERS", "catalog", "get", *[c.__name__ for c in OPTIMIZERS.values()]]
+__all__ = ["Optimizer", "Combined", "OPTIMIZERS", "catalog", "get",
+           *[c.__name__ for c in OPTIMIZERS.values()]]

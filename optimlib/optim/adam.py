@@ -78,7 +78,8 @@ class Adam(Optimizer):
         (beta1, beta2), out = h["betas"], []
         for s in self.state:
             v = s["max_exp_avg_sq"] if h["amsgrad"] else s["exp_avg_sq"]
-            out.append(h["lr"] / (1 - beta1 ** t) / (np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + h["eps"]))
+            denom = np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + h["eps"]
+            out.append(h["lr"] / (1 - beta1 ** t) / denom)
         return out
 
 

@@ -248,7 +248,7 @@ class Optimizer:
             self.update(pf[s], gf[s], **{k: v[s] for k, v in sf.items()}, **hyper)
 
     def state_dict(self) -> dict:
-        """A deep copy of everything needed to resume: step count, mode, hyperparameters, buffers."""
+        """A deep copy of what is needed to resume: step count, mode, hyperparameters, buffers."""
         return {"t": self.t, "training": self.training, "hyper": dict(self.hyper),
                 "shared": dict(self.shared),
                 "state": [{k: v.copy() for k, v in s.items()} for s in self.state]}
@@ -283,8 +283,8 @@ class Optimizer:
             return {}  # not stepped yet
         want = self.init_state(p)
         if set(saved) != set(want):
-            raise ValueError(f"state of parameter {i} holds {sorted(saved)}, "
-                             f"{type(self).__name__} keeps {sorted(want)} with these hyperparameters")
+            raise ValueError(f"state of parameter {i} holds {sorted(saved)}, {type(self).__name__} "
+                             f"keeps {sorted(want)} with these hyperparameters")
         for k, v in saved.items():
             if np.shape(v) != np.shape(want[k]):
                 raise ValueError(f"state {k!r} of parameter {i} has shape {np.shape(v)}, "

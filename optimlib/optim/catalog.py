@@ -86,34 +86,46 @@ class Entry:
         return h
 
 
-#: one row per name, in the order legends list them
+#: one row per name, in the order legends list them (colour names after Okabe & Ito and Tol)
 CATALOG: dict[str, Entry] = {e.name: e for e in [
-    # "gd" is full-batch SGD: the same class and hyperparameters, a different use
+    # black; "gd" is full-batch SGD: the same class and hyperparameters, a different use
     Entry("gd", SGD, "#000000", "GD", demo_lr=0.1, torch="SGD",
-          aliases=("gradient_descent", "gradientdescent")),                    # black
-    Entry("sgd", SGD, "#0072B2", "SGD", demo_lr=0.1, beta="momentum", torch="SGD"),               # blue
+          aliases=("gradient_descent", "gradientdescent")),
+    # blue
+    Entry("sgd", SGD, "#0072B2", "SGD", demo_lr=0.1, beta="momentum", torch="SGD"),
+    # orange
     Entry("momentum", SGD, "#E69F00", "Momentum", preset={"momentum": 0.9}, demo_lr=0.05,
-          beta="momentum", torch="SGD", aliases=("heavyball", "heavy_ball", "polyak", "sgdmomentum",
-                                "sgd_momentum", "sgd+momentum")),              # orange
+          beta="momentum", torch="SGD",
+          aliases=("heavyball", "heavy_ball", "polyak", "sgdmomentum", "sgd_momentum",
+                   "sgd+momentum")),
+    # vermillion
     Entry("nesterov", SGD, "#D55E00", "Nesterov", preset={"momentum": 0.9, "nesterov": True},
-          demo_lr=0.05, beta="momentum", torch="SGD", aliases=("nag", "sgd_nesterov")),         # vermillion
-    Entry("adagrad", Adagrad, "#009E73", "Adagrad", demo_lr=0.5, torch="Adagrad"),  # bluish green
-    Entry("rmsprop", RMSprop, "#56B4E9", "RMSprop", demo_lr=0.05, beta="alpha",
-          torch="RMSprop"),                                                    # sky blue
-    Entry("adadelta", Adadelta, "#44AA99", "Adadelta", demo_lr=1.0, beta="rho",
-          torch="Adadelta"),                                                   # teal
-    Entry("adam", Adam, "#CC79A7", "Adam", demo_lr=0.1, beta="betas", torch="Adam"),  # reddish purple
-    Entry("adamw", AdamW, "#882255", "AdamW", demo_lr=0.1, beta="betas", torch="AdamW"),  # wine
-    Entry("adamax", Adamax, "#AA4499", "AdaMax", demo_lr=0.2, beta="betas", torch="Adamax"),  # purple
-    Entry("nadam", NAdam, "#CC6677", "Nadam", demo_lr=0.1, beta="betas", torch="NAdam"),  # rose
-    Entry("radam", RAdam, "#332288", "RAdam", demo_lr=0.1, beta="betas", torch="RAdam"),  # indigo
+          demo_lr=0.05, beta="momentum", torch="SGD", aliases=("nag", "sgd_nesterov")),
+    # bluish green
+    Entry("adagrad", Adagrad, "#009E73", "Adagrad", demo_lr=0.5, torch="Adagrad"),
+    # sky blue
+    Entry("rmsprop", RMSprop, "#56B4E9", "RMSprop", demo_lr=0.05, beta="alpha", torch="RMSprop"),
+    # teal
+    Entry("adadelta", Adadelta, "#44AA99", "Adadelta", demo_lr=1.0, beta="rho", torch="Adadelta"),
+    # reddish purple
+    Entry("adam", Adam, "#CC79A7", "Adam", demo_lr=0.1, beta="betas", torch="Adam"),
+    # wine
+    Entry("adamw", AdamW, "#882255", "AdamW", demo_lr=0.1, beta="betas", torch="AdamW"),
+    # purple
+    Entry("adamax", Adamax, "#AA4499", "AdaMax", demo_lr=0.2, beta="betas", torch="Adamax"),
+    # rose
+    Entry("nadam", NAdam, "#CC6677", "Nadam", demo_lr=0.1, beta="betas", torch="NAdam"),
+    # indigo
+    Entry("radam", RAdam, "#332288", "RAdam", demo_lr=0.1, beta="betas", torch="RAdam"),
+    # olive
     Entry("amsgrad", Adam, "#999933", "AMSGrad", preset={"amsgrad": True}, demo_lr=0.1,
-          beta="betas", torch="Adam", aliases=("ams_grad",)),                  # olive
-    Entry("rprop", Rprop, "#117733", "Rprop", demo_lr=0.01, torch="Rprop"),      # green
-    Entry("random_search", None, "#888888", "Random search",
-          aliases=("randomsearch", "random")),                                 # grey
+          beta="betas", torch="Adam", aliases=("ams_grad",)),
+    # green
+    Entry("rprop", Rprop, "#117733", "Rprop", demo_lr=0.01, torch="Rprop"),
+    # grey, dark grey: the gradient-free methods of chapter 2 (functions, not optimizers)
+    Entry("random_search", None, "#888888", "Random search", aliases=("randomsearch", "random")),
     Entry("random_local_search", None, "#4D4D4D", "Random local search",
-          aliases=("randomlocalsearch", "local_search")),                      # dark grey
+          aliases=("randomlocalsearch", "local_search")),
 ]}
 _ALIASES = {a: e.name for e in CATALOG.values() for a in e.aliases}
 
