@@ -18,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_number
-from ._common import check_eps
 from .base import Optimizer
 
 __all__ = ["KerasAdagrad"]
@@ -49,7 +48,6 @@ class KerasAdagrad(Optimizer):
         h = super().validate(h)
         h["initial_accumulator_value"] = check_number(
             "initial_accumulator_value", h["initial_accumulator_value"], 0.0)
-        h["eps"] = check_eps(h["eps"])
         return h
 
     def init_state(self, p):
