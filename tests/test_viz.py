@@ -24,7 +24,7 @@ def test_colours_unique_and_cover_the_book():
     cols = [c.lower() for c in viz.COLORS.values()]
     assert len(cols) == len(set(cols)), "two optimizers share a colour"
     for name in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw",
-                 "adamax", "nadam", "radam", "amsgrad", "lion", "muon", "gd", "random_search"):
+                 "adamax", "nadam", "radam", "amsgrad", "gd", "random_search"):
         assert re.fullmatch(r"#[0-9A-Fa-f]{6}", viz.COLORS[name]), name
     # every optimizer optimlib has gets a fixed colour (not the fallback for unknown names)
     for name in optim.OPTIMIZERS:
@@ -239,8 +239,8 @@ def test_use_style_makes_every_notebook_figure_legible():
 # -- the slider's first view ------------------------------------------------------------------
 
 def test_slider_opens_on_exact_values_and_says_what_it_shows():
-    from optimlib import theory
-    lr_hb, beta_hb, _ = theory.heavy_ball_optimal(QUADRATIC.L, QUADRATIC.mu)
+    from optimlib.quadratic_rates import heavy_ball_optimal
+    lr_hb, beta_hb, _ = heavy_ball_optimal(QUADRATIC.L, QUADRATIC.mu)
     sw = viz.sweep(QUADRATIC, "momentum", steps=60,
                    lr=viz.grid_with(np.round(np.linspace(0.1, 1.0, 13), 3), lr_hb),
                    beta=viz.grid_with(np.round(np.linspace(0.0, 0.95, 20), 3), beta_hb))

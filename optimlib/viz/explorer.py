@@ -17,11 +17,8 @@ __all__ = ["STATIC_ENV", "explorer", "static_build"]
 
 
 def _explorer_names() -> list[str]:
-    from .. import optim
-    known = ["gd", "momentum", "nesterov", *optim.OPTIMIZERS]
-    if "adam" in optim.OPTIMIZERS and "amsgrad" not in known:
-        known.append("amsgrad")
-    return list(dict.fromkeys(known))
+    from ..optim import catalog
+    return [n for n, e in catalog.CATALOG.items() if e.cls is not None and e.demo_lr is not None]
 
 
 #: set (to 1) by ``tools/build_book.py`` for the kernels that execute the static HTML book: there
@@ -38,7 +35,7 @@ def static_build() -> bool:
 
 def _state(prob, name, lr, beta, steps, compare):
     """The paths an explorer shows at these settings, and the line of text under them."""
-    meaning = BETA_MEANING.get(name, "beta1")
+    meaning = BETA_MEANING[name]
     h = {"lr": lr}
     if meaning is not None:
         h["beta"] = beta
