@@ -213,8 +213,9 @@ def test_figure_png_fits_the_column_at_200_dpi():
     data, md = viz.style.figure_png(fig)
     width, dpi = _png_info(data)
     assert dpi == pytest.approx(200, abs=0.5)
-    assert width / dpi <= 6.3 * 1.01                       # no wider than the column's inches
-    assert md["width"] == round(width * 96 / 200) <= 612   # shown at 96 px per inch
+    assert fig.get_size_inches()[0] <= 6.3                # narrowed to the column's inches
+    assert md["width"] <= round(6.3 * 96)                  # shown at 96 px per inch at most,
+    assert width / md["width"] >= 200 / 96                 # with >= 200 px per displayed inch
     assert min(t.get_fontsize() for t in fig.findobj(Text) if t.get_text()) >= 9
 
 
@@ -320,3 +321,13 @@ def test_explorer_without_ipywidgets_degrades_to_a_note(monkeypatch):
     assert isinstance(h, viz.HTML) and "pip install ipywidgets" in h and "<img" in h
     with pytest.raises(ValueError, match="unknown optimizer"):
         viz.explorer(optimizer="no_such_thing")
+
+
+def test_figure_png_never_displays_wider_than_the_column():
+    fig, ax = plt.subplots(figsize=(6.0, 3.0))
+    ax.plot([0, 1], label="a legend far too wide for the figure " * 3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0))     # outside: the tight box grows
+    data, md = viz.style.figure_png(fig)
+    width, dpi = _png_info(data)
+    assert width / dpi > 6.3                                      # the picture is wider ...
+    assert md["width"] == round(6.3 * 96)                         # ... and shown at the column

@@ -117,22 +117,20 @@ def figure_png(fig, dpi: int = DPI, max_width: float = MAX_WIDTH_IN) -> tuple[by
 
     from PIL import Image
     fit_figure(fig, max_width)
-    for _ in range(3):  # tight bounding boxes can outgrow the figure (a legend outside the axes)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-        im = Image.open(io.BytesIO(buf.getvalue()))
-        width_in = im.width / dpi
-        if width_in <= max_width * 1.01:
-            break
-        w, h = fig.get_size_inches()
-        fig.set_size_inches(w * max_width / width_in, h)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     data = buf.getvalue()
+    im = Image.open(io.BytesIO(data))
     small = io.BytesIO()
     im.convert("RGB").quantize(colors=256).save(small, format="png", optimize=True,
                                                   dpi=(dpi, dpi))
     if small.tell() < len(data):
         data = small.getvalue()
-    scale = CSS_PX_PER_IN / dpi
+    # what sticks out of the figure (a legend beside or below the axes) can make the picture
+    # wider than max_width even so: it is then shown at the column's width, smaller than its
+    # size, and the book's browser test reports it (narrowing the figure more would squeeze
+    # the axes, not the legend)
+    scale = CSS_PX_PER_IN / dpi * min(1.0, max_width * dpi / im.width)
     return data, {"width": round(im.width * scale), "height": round(im.height * scale)}
 
 
