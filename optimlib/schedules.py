@@ -14,13 +14,15 @@ most of its schedules *recursively*, multiplying the optimizer's current lr by a
 step; here each is the closed form that recursion telescopes to, which is the same number as
 long as nothing else touches the lr (see each docstring for where torch surprises).
 Added, since torch lacks them: :func:`warmup_stable_decay`, :func:`warmup_inverse_sqrt` and
-:func:`warmup_cosine`; and :func:`constant`, for comparisons.
+:func:`warmup_cosine`; and :func:`constant`, for comparisons. :func:`lr_range_test` sweeps the
+lr over a short run to suggest one.
 """
 from __future__ import annotations
 
 import bisect
 import math
 import numbers
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 import numpy as np
@@ -408,3 +410,105 @@ def warmup_stable_decay(lr: float, warmup_steps: int, stable_steps: int, decay_s
             return lr
         return final_lr + (lr - final_lr) * phi(min(1.0, (t - decay_start) / decay_steps))
     return _named(f, f"warmup_stable_decay({_args(lr=lr, warmup_steps=warmup_steps, stable_steps=stable_steps, decay_steps=decay_steps, decay=decay)})")
+
+
+# -- the learning-rate range test ------------------------------------------------------------
+
+@dataclass(eq=False)
+class RangeTest:
+    """What :func:`lr_range_test` measured: the lr and mini-batch loss of every step, the
+    smoothed loss, and the suggested lr (where the smoothed loss falls fastest per decade)."""
+
+    lrs: np.ndarray
+    losses: np.ndarray
+    smoothed: np.ndarray
+    suggested_lr: float
+    min_loss_lr: float      # the lr of the lowest smoothed loss: a ceiling, not a choice
+    stopped_early: bool
+
+    def plot(self, ax=None):
+        """Smoothed loss against lr (log axis), the suggestion marked; returns the axes."""
+        import matplotlib.pyplot as plt
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5.5, 3.2))
+        ax.semilogx(self.lrs, self.losses, color="0.75", lw=0.8, label="mini-batch loss")
+        ax.semilogx(self.lrs, self.smoothed, color="C0", lw=1.8, label="smoothed")
+        ax.axvline(self.suggested_lr, color="C3", ls="--", lw=1.2,
+                   label=f"suggested lr = {self.suggested_lr:.2g}")
+        top = min(self.losses.max(), 2.5 * self.smoothed[0])
+        ax.set_ylim(0.9 * self.smoothed.min() - 0.05, top)
+        ax.set(xlabel="learning rate", ylabel="training loss")
+        ax.legend(frameon=False)
+        return ax
+
+    def __repr__(self):
+        return (f"RangeTest({len(self.lrs)} steps, lr {self.lrs[0]:.2g}..{self.lrs[-1]:.2g}, "
+                f"suggested_lr={self.suggested_lr:.3g}, stopped_early={self.stopped_early})")
+
+
+def lr_range_test(model, optimizer, data, *, start_lr: float = 1e-6, end_lr: float = 10.0,
+                  steps: int = 200, batch_size: int = 32, seed=0, smoothing: float = 0.98,
+                  stop_factor: float = 4.0, restore: bool = True, **opt_hyper) -> RangeTest:
+    r"""The learning-rate range test (Smith 2017; fastai's ``lr_find``): train for ``steps``
+    mini-batch steps while the lr grows exponentially from ``start_lr`` to ``end_lr``,
+
+    $$\eta_i = \eta_{\text{start}}\,(\eta_{\text{end}} / \eta_{\text{start}})^{i/(n-1)},$$
+
+    record each mini-batch loss, smooth it (a debiased moving average with weight
+    ``smoothing``), and stop once the smoothed loss exceeds ``stop_factor`` times its minimum.
+    The suggestion is the lr where the smoothed loss falls fastest against $\log \eta$ (the
+    steepest descent of the curve, before its minimum): large enough to learn quickly, below the
+    edge where the loss turns up. ``optimizer``: a name with ``opt_hyper``, or an Optimizer
+    over ``model.params``; ``data``: (X_train, y_train, ...) of which only the training pair
+    is used. ``restore=True`` puts the model's parameters and the optimizer's state back.
+    """
+    from .data import batches
+    from .train import _get_optimizer, _split_data
+
+    start_lr = check_number("start_lr", start_lr, 0.0, low_open=True)
+    end_lr = check_number("end_lr", end_lr, start_lr, low_open=True)
+    steps = _count("steps", steps, 10)
+    batch_size = _count("batch_size", batch_size, 1)
+    smoothing = check_number("smoothing", smoothing, 0.0, 1.0, high_open=True)
+    stop_factor = check_number("stop_factor", stop_factor, 1.0, low_open=True)
+    X, y, _, _ = _split_data(tuple(data)[:2], model)
+    opt = _get_optimizer(optimizer, model.params, opt_hyper)
+    saved = ([p.copy() for p in model.params], opt.state_dict()) if restore else None
+
+    lrs = start_lr * (end_lr / start_lr) ** (np.arange(steps) / (steps - 1))
+    rng = np.random.default_rng(seed)
+    losses, smoothed, avg, best, stopped = [], [], 0.0, math.inf, False
+    batch_iter = iter(())
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i, lr in enumerate(lrs):
+            idx = next(batch_iter, None)
+            if idx is None:  # a new epoch: reshuffle
+                batch_iter = iter(batches(len(X), batch_size, rng))
+                idx = next(batch_iter)
+            loss = model.loss_and_grad(X[idx], y[idx])
+            if not math.isfinite(loss):
+                stopped = True
+                break
+            avg = smoothing * avg + (1 - smoothing) * loss
+            s = avg / (1 - smoothing ** (i + 1))  # debiased, as in Adam
+            losses.append(loss)
+            smoothed.append(s)
+            best = min(best, s)
+            if s > stop_factor * best:
+                stopped = True
+                break
+            opt.lr = float(lr)
+            opt.step(model.grads)
+    if saved is not None:
+        for p, p0 in zip(model.params, saved[0]):
+            p[...] = p0
+        opt.load_state_dict(saved[1])
+    if len(losses) < 5:
+        raise ValueError(f"the loss blew up within {len(losses)} steps from start_lr={start_lr:g}: "
+                         f"start lower")
+    lrs, losses, smoothed = lrs[:len(losses)], np.array(losses), np.array(smoothed)
+    # steepest fall of the smoothed loss per decade, up to its minimum (beyond lies the blow-up)
+    k_min = int(np.argmin(smoothed))
+    slope = np.gradient(smoothed, np.log10(lrs))
+    k = int(np.argmin(slope[:max(k_min, 1) + 1]))
+    return RangeTest(lrs, losses, smoothed, float(lrs[k]), float(lrs[k_min]), stopped)

@@ -63,6 +63,18 @@ def _finite(a: np.ndarray) -> bool:
     return math.isfinite(float(a.sum()))
 
 
+def _scheduled(schedule: Callable, t: int) -> float:
+    """``schedule(t)``, refused unless it is a finite number (a NaN lr would train silently on)."""
+    value = schedule(t)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"the schedule returned {type(value).__name__} {value!r} at step {t}: "
+                        f"it must return a number (the learning rate)")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"the schedule returned {value!r} at step {t}: lr must lie in [0.0, inf); "
+                         f"check the schedule's arguments")
+    return float(value)
+
+
 # -- minimize: a trajectory on a 2-D test problem -----------------------------------------------
 
 @dataclass(eq=False)  # arrays have no single truth value: compare xs yourself
@@ -128,7 +140,7 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, steps + 1):
             if schedule is not None:
-                opt.lr = schedule(opt.t)
+                opt.lr = _scheduled(schedule, opt.t)
             g = np.asarray(problem.grad(x), dtype=x.dtype)
             if not np.all(np.isfinite(g)):
                 message, kept = _diverged_message(k, "gradient", g), k
@@ -241,7 +253,7 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
                 xb = np.take(X, idx, axis=0, out=X_batch[:len(idx)])
                 yb = np.take(y, idx, out=y_batch[:len(idx)])
                 if schedule is not None:
-                    opt.lr = schedule(opt.t)
+                    opt.lr = _scheduled(schedule, opt.t)
                 loss = model.loss_and_grad(xb, yb)
                 if limit is None and blowup is not None:
                     limit = blowup * max(loss, math.log(model.n_classes))
