@@ -170,6 +170,8 @@ class History:
     test_loss: list = field(default_factory=list)
     train_acc: list = field(default_factory=list)
     test_acc: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)    # filled when the data has a validation split
+    val_acc: list = field(default_factory=list)
     step_loss: list = field(default_factory=list)   # the mini-batch loss of every step
     epochs_run: int = 0
     diverged: bool = False
@@ -179,7 +181,7 @@ class History:
 
     def __repr__(self):
         parts = [f"epochs_run={self.epochs_run}"]
-        for name in ("train_loss", "test_loss", "train_acc", "test_acc"):
+        for name in ("train_loss", "val_loss", "test_loss", "train_acc", "val_acc", "test_acc"):
             values = getattr(self, name)
             if values:
                 parts.append(f"{name}={values[-1]:.4g}")
@@ -188,14 +190,20 @@ class History:
 
 
 def _split_data(data, model):
-    if len(data) not in (2, 4):
-        raise ValueError(f"data must be (X_train, y_train) or (X_train, y_train, X_test, y_test), "
-                         f"got {len(data)} items")
-    X, y, X_test, y_test = (*data, None, None)[:4]
+    X_val = y_val = None
+    if hasattr(data, "X_val"):  # a Digits from load_digits(validation=...)
+        X, y, X_test, y_test, X_val, y_val = (data.X_train, data.y_train, data.X_test, data.y_test,
+                                              data.X_val, data.y_val)
+    else:
+        if len(data) not in (2, 4):
+            raise ValueError(f"data must be (X_train, y_train) or (X_train, y_train, X_test, y_test), "
+                             f"got {len(data)} items")
+        X, y, X_test, y_test = (*data, None, None)[:4]
     if X is None or len(X) == 0:
         raise ValueError("X_train is empty")
     out = []
-    for Xn, yn, X_, y_ in (("X_train", "y_train", X, y), ("X_test", "y_test", X_test, y_test)):
+    for Xn, yn, X_, y_ in (("X_train", "y_train", X, y), ("X_test", "y_test", X_test, y_test),
+                           ("X_val", "y_val", X_val, y_val)):
         if X_ is None:
             out += [None, None]
             continue
@@ -218,8 +226,10 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
 
     ``model``: an :class:`optimlib.nn.Sequential` (or anything with ``params``, ``grads``,
     ``loss_and_grad``, ``evaluate``, ``n_in``, ``n_classes`` and ``dtype``). ``optimizer``: a
-    name (``fit(model, "adam", data, lr=1e-3)``) or an Optimizer built over ``model.params``. ``data``: (X_train, y_train) or (X_train, y_train, X_test, y_test), such
-    as ``load_digits()``. Mini-batches are reshuffled each epoch by ``default_rng(seed)``, so
+    name (``fit(model, "adam", data, lr=1e-3)``) or an Optimizer built over ``model.params``.
+    ``data``: (X_train, y_train) or (X_train, y_train, X_test, y_test), or what ``load_digits()``
+    returns; from ``load_digits(validation=True)`` the validation split is scored too
+    (``History.val_loss``, ``val_acc``), for choosing hyperparameters without the test set. Mini-batches are reshuffled each epoch by ``default_rng(seed)``, so
     the same seed gives the same history. ``schedule(t) -> lr`` sets the learning rate before
     step t (t = the optimizer's step count, 0 for its first step). ``progress=False`` hides
     the progress bar.
@@ -233,7 +243,7 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
     batch_size = _check_count("batch_size", batch_size, 1)
     if blowup is not None:
         blowup = check_number("blowup", blowup, 1.0, low_open=True)
-    X, y, X_test, y_test = _split_data(data, model)
+    X, y, X_test, y_test, X_val, y_val = _split_data(data, model)
     opt = _get_optimizer(optimizer, model.params, opt_hyper)
     rng = np.random.default_rng(seed)
     # each batch is gathered into these arrays: no new allocation per step
@@ -265,7 +275,7 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
             if h.message:
                 h.diverged = True
                 break
-            _record_epoch(h, model, X, y, X_test, y_test)
+            _record_epoch(h, model, X, y, X_test, y_test, X_val, y_val)
             h.epoch_seconds.append(time.perf_counter() - t0)
             bar.set_postfix(loss=f"{h.train_loss[-1]:.4f}",
                             **({"test_acc": f"{h.test_acc[-1]:.3f}"} if h.test_acc else {}))
@@ -289,12 +299,13 @@ def _divergence(step: int, loss: float, grads, limit: float | None) -> str:
     return ""
 
 
-def _record_epoch(h: History, model, X, y, X_test, y_test) -> None:
+def _record_epoch(h: History, model, X, y, X_test, y_test, X_val, y_val) -> None:
     loss, acc = model.evaluate(X, y)
     h.train_loss.append(loss)
     h.train_acc.append(acc)
-    if X_test is not None:
-        loss, acc = model.evaluate(X_test, y_test)
-        h.test_loss.append(loss)
-        h.test_acc.append(acc)
+    for split, X_, y_ in (("test", X_test, y_test), ("val", X_val, y_val)):
+        if X_ is not None:
+            loss, acc = model.evaluate(X_, y_)
+            getattr(h, f"{split}_loss").append(loss)
+            getattr(h, f"{split}_acc").append(acc)
     h.epochs_run += 1
