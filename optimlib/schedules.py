@@ -447,7 +447,7 @@ class RangeTest:
 
 
 def lr_range_test(model, optimizer, data, *, start_lr: float = 1e-6, end_lr: float = 10.0,
-                  steps: int = 200, batch_size: int = 32, seed=0, smoothing: float = 0.98,
+                  steps: int = 200, batch_size: int = 32, seed=0, smoothing: float = 0.9,
                   stop_factor: float = 4.0, restore: bool = True, **opt_hyper) -> RangeTest:
     r"""The learning-rate range test (Smith 2017; fastai's ``lr_find``): train for ``steps``
     mini-batch steps while the lr grows exponentially from ``start_lr`` to ``end_lr``,
@@ -455,7 +455,8 @@ def lr_range_test(model, optimizer, data, *, start_lr: float = 1e-6, end_lr: flo
     $$\eta_i = \eta_{\text{start}}\,(\eta_{\text{end}} / \eta_{\text{start}})^{i/(n-1)},$$
 
     record each mini-batch loss, smooth it (a debiased moving average with weight
-    ``smoothing``), and stop once the smoothed loss exceeds ``stop_factor`` times its minimum.
+    ``smoothing``; fastai's 0.98 lags by about 50 steps, a decade or more of lr on a short
+    sweep, which moves every feature of the curve to the right), and stop once the smoothed loss exceeds ``stop_factor`` times its minimum.
     The suggestion is the lr where the smoothed loss falls fastest against $\log \eta$ (the
     steepest descent of the curve, before its minimum): large enough to learn quickly, below the
     edge where the loss turns up. ``optimizer``: a name with ``opt_hyper``, or an Optimizer
@@ -471,7 +472,9 @@ def lr_range_test(model, optimizer, data, *, start_lr: float = 1e-6, end_lr: flo
     batch_size = _count("batch_size", batch_size, 1)
     smoothing = check_number("smoothing", smoothing, 0.0, 1.0, high_open=True)
     stop_factor = check_number("stop_factor", stop_factor, 1.0, low_open=True)
-    X, y, _, _ = _split_data(tuple(data)[:2], model)
+    if hasattr(data, "X_train"):  # a Digits
+        data = (data.X_train, data.y_train)
+    X, y = _split_data(tuple(data)[:2], model)[:2]
     opt = _get_optimizer(optimizer, model.params, opt_hyper)
     saved = ([p.copy() for p in model.params], opt.state_dict()) if restore else None
 
@@ -510,5 +513,6 @@ def lr_range_test(model, optimizer, data, *, start_lr: float = 1e-6, end_lr: flo
     # steepest fall of the smoothed loss per decade, up to its minimum (beyond lies the blow-up)
     k_min = int(np.argmin(smoothed))
     slope = np.gradient(smoothed, np.log10(lrs))
-    k = int(np.argmin(slope[:max(k_min, 1) + 1]))
+    skip = len(lrs) // 20  # the first points: the average has seen only a few losses
+    k = skip + int(np.argmin(slope[skip:max(k_min, skip) + 1]))
     return RangeTest(lrs, losses, smoothed, float(lrs[k]), float(lrs[k_min]), stopped)

@@ -179,3 +179,51 @@ BAD = [
 def test_bad_input_names_the_argument(make, error, match):
     with pytest.raises(error, match=match):
         make()
+
+
+# -- the range test ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def digits():
+    from optimlib.data import load_digits
+    return load_digits(validation=True)
+
+
+def test_range_test_sweeps_exponentially_and_restores_the_model(digits):
+    from optimlib.nn import build_mlp
+    from optimlib import optim
+    model = build_mlp((64, 16, 10), seed=0)
+    before = [p.copy() for p in model.params]
+    opt = optim.get("sgd", model.params, lr=0.01, momentum=0.9)
+    r = S.lr_range_test(model, opt, digits, start_lr=1e-4, end_lr=10.0, steps=100)
+    assert all(np.array_equal(p, q) for p, q in zip(model.params, before))
+    assert opt.t == 0 and opt.lr == 0.01
+    ratios = r.lrs[1:] / r.lrs[:-1]
+    np.testing.assert_allclose(ratios, (10.0 / 1e-4) ** (1 / 99), rtol=1e-12)
+    assert r.lrs[0] == 1e-4 and len(r.losses) == len(r.lrs) == len(r.smoothed)
+    # the suggestion lies where the loss falls, below the lowest point of the curve
+    assert 1e-2 < r.suggested_lr <= r.min_loss_lr < 10.0
+    assert r.smoothed[-1] > r.smoothed.min() + 0.5  # the sweep went past the edge
+
+
+def test_range_test_suggestion_trains_well(digits):
+    from optimlib.nn import build_mlp
+    from optimlib.train import fit
+    r = S.lr_range_test(build_mlp((64, 32, 10), seed=0), "sgd", digits, start_lr=1e-4,
+                        end_lr=10.0, momentum=0.9)
+    h = fit(build_mlp((64, 32, 10), seed=0), "sgd", digits, 5, progress=False,
+            lr=r.suggested_lr, momentum=0.9)
+    assert not h.diverged and h.val_acc[-1] > 0.9
+
+
+def test_range_test_bad_input(digits):
+    from optimlib.nn import build_mlp
+    m = build_mlp((64, 8, 10), seed=0)
+    with pytest.raises(ValueError, match="end_lr"):
+        S.lr_range_test(m, "sgd", digits, start_lr=1.0, end_lr=0.1)
+    with pytest.raises(ValueError, match="steps"):
+        S.lr_range_test(m, "sgd", digits, steps=3)
+    with pytest.raises(ValueError, match="start_lr"):
+        S.lr_range_test(m, "sgd", digits, start_lr=0.0)
+    with pytest.raises(ValueError, match="start lower"):
+        S.lr_range_test(m, "sgd", digits, start_lr=1e3, end_lr=1e4)
