@@ -22,11 +22,23 @@ from ._checks import check_number, check_same_length
 from .data import batches
 from .nn import check_labels
 
-__all__ = ["DivergenceWarning", "History", "Trajectory", "fit", "minimize"]
+__all__ = ["DivergenceWarning", "History", "Trajectory", "diverged", "fit", "minimize"]
 
 
 class DivergenceWarning(RuntimeWarning):
     """The loss or a gradient became NaN or infinite (or the loss blew up); the run stopped there."""
+
+
+def diverged(loss, limit: float | None = None):
+    """The one test of divergence in optimlib (``fit``, ``minimize`` and the pictures use it):
+    True where ``loss`` is NaN or infinite or, given a ``limit``, beyond it in magnitude.
+    Elementwise on arrays (a boolean array), a bool for a scalar."""
+    a = np.asarray(loss, dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(a)
+        if limit is not None:
+            bad |= np.abs(a) > limit
+    return bool(bad) if bad.ndim == 0 else bad
 
 
 def _diverged_message(step: int, what: str, value) -> str:
@@ -97,16 +109,20 @@ class Trajectory:
 
 
 def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = None,
-             **opt_hyper) -> Trajectory:
+             blowup: float | None = None, **opt_hyper) -> Trajectory:
     """Run ``steps`` optimizer steps on ``problem`` (``.value(x)``, ``.grad(x)``) from ``x0``.
 
     ``optimizer`` is a name (built over a copy of ``x0`` with ``opt_hyper``; ``x0=None`` starts
     at ``problem.start``) or an Optimizer holding one array, which is then moved: x0 is copied
     into it unless x0 is None.
     ``schedule(t) -> lr`` sets the learning rate before step t (t = 0 for the first).
-    Stops at the first non-finite point, gradient or value; the trajectory keeps the finite prefix.
+    Stops at the first non-finite point, gradient or value, and, with ``blowup``, at the first
+    value beyond ``blowup * max(|f(x0)|, 1)`` in magnitude (the point has left for infinity);
+    the trajectory keeps the prefix before it.
     """
     steps = _check_count("steps", steps, 0)
+    if blowup is not None:
+        blowup = check_number("blowup", blowup, 1.0, low_open=True)
     if isinstance(optimizer, str):
         if x0 is None:
             x0 = getattr(problem, "start", None)
@@ -132,6 +148,7 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
     if not math.isfinite(f0):
         raise ValueError(f"the problem's value at x0 = {x} is {f0}, not finite")
 
+    limit = None if blowup is None else blowup * max(abs(f0), 1.0)
     xs = np.empty((steps + 1, x.size))
     losses = np.empty(steps + 1)
     xs[0], losses[0] = x, f0
@@ -142,21 +159,19 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
             if schedule is not None:
                 opt.lr = _scheduled(schedule, opt.t)
             g = np.asarray(problem.grad(x), dtype=x.dtype)
-            if not np.all(np.isfinite(g)):
+            if not _finite(g):
                 message, kept = _diverged_message(k, "gradient", g), k
                 break
             opt.step([g])
             f = float(problem.value(x))
-            if not (math.isfinite(f) and np.all(np.isfinite(x))):
+            if diverged(f, limit) or not _finite(x):
                 message, kept = _diverged_message(k, "loss", f), k
                 break
             xs[k], losses[k] = x, f
-    diverged = bool(message)
-    if diverged:
+    if message:
         warnings.warn(message, DivergenceWarning, stacklevel=2)
-    else:
-        message = f"ran {steps} steps"
-    return Trajectory(xs[:kept].copy(), losses[:kept].copy(), diverged, message)
+    return Trajectory(xs[:kept].copy(), losses[:kept].copy(), bool(message),
+                      message or f"ran {steps} steps")
 
 
 # -- fit: mini-batch training on a data set -----------------------------------------------------
@@ -290,9 +305,9 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
 
 def _divergence(step: int, loss: float, grads, limit: float | None) -> str:
     """Why step ``step`` counts as diverged, or "" when it does not."""
-    if not math.isfinite(loss):
+    if diverged(loss):
         return _diverged_message(step, "loss", loss)
-    if limit is not None and loss > limit:
+    if diverged(loss, limit):
         return _diverged_message(step, "loss", f"{loss:.4g}, past the blow-up limit {limit:.3g}")
     if not all(_finite(g) for g in grads):
         return _diverged_message(step, "gradient", "non-finite")
