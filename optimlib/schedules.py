@@ -54,14 +54,12 @@ def _step(t) -> int:
     return int(t)
 
 
-def _named(f: Callable, text: str) -> Callable:
-    # the name shows in reprs, plots' legends and error messages
-    f.__name__ = f.__qualname__ = text
+def _named(f: Callable, name: str, **args) -> Callable:
+    """Name ``f`` after its factory and arguments: the name shows in reprs, legends, errors."""
+    if args:
+        name += "(" + ", ".join(f"{k}={v!r}" for k, v in args.items()) + ")"
+    f.__name__ = f.__qualname__ = name
     return f
-
-
-def _args(**kw) -> str:
-    return ", ".join(f"{k}={v!r}" for k, v in kw.items())
 
 
 # -- torch's schedules -----------------------------------------------------------------------
@@ -87,16 +85,17 @@ def step_lr(lr: float, step_size: int, gamma: float = 0.1) -> Callable[[int], fl
 
     def f(t):
         return lr * gamma ** (_step(t) // step_size)
-    return _named(f, f"step_lr({_args(lr=lr, step_size=step_size, gamma=gamma)})")
+    return _named(f, "step_lr", lr=lr, step_size=step_size, gamma=gamma)
 
 
-def multistep_lr(lr: float, milestones: Sequence[int], gamma: float = 0.1) -> Callable[[int], float]:
+def multistep_lr(lr: float, milestones: Sequence[int],
+                 gamma: float = 0.1) -> Callable[[int], float]:
     r"""Multiply by ``gamma`` at each milestone (torch's ``MultiStepLR``):
 
     $$\eta_t = \eta\,\gamma^{\#\{m_i \le t\}}.$$
 
     ``milestones`` must be strictly increasing step counts >= 1 (torch also accepts repeats and
-    then multiplies by ``gamma`` once per repeat; here that is an error, being almost surely a typo).
+    then multiplies by ``gamma`` once per repeat; here that is an error, almost surely a typo).
     """
     lr = check_number("lr", lr, 0.0)
     milestones = _milestones("milestones", milestones)
@@ -104,7 +103,7 @@ def multistep_lr(lr: float, milestones: Sequence[int], gamma: float = 0.1) -> Ca
 
     def f(t):
         return lr * gamma ** bisect.bisect_right(milestones, _step(t))
-    return _named(f, f"multistep_lr({_args(lr=lr, milestones=milestones, gamma=gamma)})")
+    return _named(f, "multistep_lr", lr=lr, milestones=milestones, gamma=gamma)
 
 
 def _milestones(name: str, milestones) -> list:
@@ -125,7 +124,7 @@ def exponential_lr(lr: float, gamma: float) -> Callable[[int], float]:
 
     def f(t):
         return lr * gamma ** _step(t)
-    return _named(f, f"exponential_lr({_args(lr=lr, gamma=gamma)})")
+    return _named(f, "exponential_lr", lr=lr, gamma=gamma)
 
 
 def _half_cosine(x: float) -> float:
@@ -154,7 +153,7 @@ def cosine_annealing_lr(lr: float, T_max: int, eta_min: float = 0.0) -> Callable
 
     def f(t):
         return eta_min + (lr - eta_min) * _half_cosine(_step(t) / T_max)
-    return _named(f, f"cosine_annealing_lr({_args(lr=lr, T_max=T_max, eta_min=eta_min)})")
+    return _named(f, "cosine_annealing_lr", lr=lr, T_max=T_max, eta_min=eta_min)
 
 
 def linear_lr(lr: float, start_factor: float = 1 / 3, end_factor: float = 1.0,
@@ -173,8 +172,10 @@ def linear_lr(lr: float, start_factor: float = 1 / 3, end_factor: float = 1.0,
     total_iters = _count("total_iters", total_iters, 1)
 
     def f(t):
-        return lr * (start_factor + (end_factor - start_factor) * min(total_iters, _step(t)) / total_iters)
-    return _named(f, f"linear_lr({_args(lr=lr, start_factor=start_factor, end_factor=end_factor, total_iters=total_iters)})")
+        done = min(total_iters, _step(t)) / total_iters
+        return lr * (start_factor + (end_factor - start_factor) * done)
+    return _named(f, "linear_lr",
+                  lr=lr, start_factor=start_factor, end_factor=end_factor, total_iters=total_iters)
 
 
 def cosine_annealing_warm_restarts(lr: float, T_0: int, T_mult: int = 1,
@@ -201,7 +202,8 @@ def cosine_annealing_warm_restarts(lr: float, T_0: int, T_mult: int = 1,
             while T_cur >= T_i:
                 T_cur, T_i = T_cur - T_i, T_i * T_mult
         return eta_min + (lr - eta_min) * _half_cosine(T_cur / T_i)
-    return _named(f, f"cosine_annealing_warm_restarts({_args(lr=lr, T_0=T_0, T_mult=T_mult, eta_min=eta_min)})")
+    return _named(f, "cosine_annealing_warm_restarts",
+                  lr=lr, T_0=T_0, T_mult=T_mult, eta_min=eta_min)
 
 
 def _anneal(strategy: str):
@@ -271,7 +273,9 @@ def one_cycle_lr(max_lr: float, total_steps: int, pct_start: float = 0.3,
     initial = max_lr / div_factor
     f = _one_cycle("one_cycle_lr", total_steps, pct_start, anneal_strategy, three_phase,
                    (initial, max_lr, initial / final_div_factor))
-    return _named(f, f"one_cycle_lr({_args(max_lr=max_lr, total_steps=total_steps, pct_start=pct_start, anneal_strategy=anneal_strategy, three_phase=three_phase)})")
+    return _named(f, "one_cycle_lr",
+                  max_lr=max_lr, total_steps=total_steps, pct_start=pct_start,
+                  anneal_strategy=anneal_strategy, three_phase=three_phase)
 
 
 def one_cycle_momentum(total_steps: int, pct_start: float = 0.3, anneal_strategy: str = "cos",
@@ -286,10 +290,13 @@ def one_cycle_momentum(total_steps: int, pct_start: float = 0.3, anneal_strategy
     max_momentum = check_number("max_momentum", max_momentum, 0.0, 1.0)
     f = _one_cycle("one_cycle_momentum", total_steps, pct_start, anneal_strategy, three_phase,
                    (max_momentum, base_momentum, max_momentum))
-    return _named(f, f"one_cycle_momentum({_args(total_steps=total_steps, pct_start=pct_start, base_momentum=base_momentum, max_momentum=max_momentum, three_phase=three_phase)})")
+    return _named(f, "one_cycle_momentum",
+                  total_steps=total_steps, pct_start=pct_start, base_momentum=base_momentum,
+                  max_momentum=max_momentum, three_phase=three_phase)
 
 
-def sequential(schedules: Sequence[Callable[[int], float]], milestones: Sequence[int]) -> Callable[[int], float]:
+def sequential(schedules: Sequence[Callable[[int], float]],
+               milestones: Sequence[int]) -> Callable[[int], float]:
     r"""Schedule ``i`` from ``milestones[i-1]`` on, its clock restarted there (torch's
     ``SequentialLR``):
 
@@ -342,7 +349,8 @@ def warmup_cosine(lr: float, warmup_steps: int, total_steps: int, eta_min: float
     warmup_steps = _count("warmup_steps", warmup_steps, 0)
     total_steps = _count("total_steps", total_steps, 1)
     if warmup_steps >= total_steps:
-        raise ValueError(f"warmup_steps must be less than total_steps, got {warmup_steps} >= {total_steps}")
+        raise ValueError(f"warmup_steps must be less than total_steps, "
+                         f"got {warmup_steps} >= {total_steps}")
     eta_min = check_number("eta_min", eta_min, 0.0)
     start_factor = check_number("start_factor", start_factor, 0.0, 1.0)
 
@@ -352,7 +360,8 @@ def warmup_cosine(lr: float, warmup_steps: int, total_steps: int, eta_min: float
             return _warmup(lr, start_factor, warmup_steps, t)
         p = min(1.0, (t - warmup_steps) / (total_steps - warmup_steps))
         return eta_min + (lr - eta_min) * _half_cosine(p)
-    return _named(f, f"warmup_cosine({_args(lr=lr, warmup_steps=warmup_steps, total_steps=total_steps, eta_min=eta_min)})")
+    return _named(f, "warmup_cosine",
+                  lr=lr, warmup_steps=warmup_steps, total_steps=total_steps, eta_min=eta_min)
 
 
 def warmup_inverse_sqrt(lr: float, warmup_steps: int) -> Callable[[int], float]:
@@ -370,7 +379,7 @@ def warmup_inverse_sqrt(lr: float, warmup_steps: int) -> Callable[[int], float]:
     def f(t):
         s = _step(t) + 1
         return lr * min(s / warmup_steps, math.sqrt(warmup_steps / s))
-    return _named(f, f"warmup_inverse_sqrt({_args(lr=lr, warmup_steps=warmup_steps)})")
+    return _named(f, "warmup_inverse_sqrt", lr=lr, warmup_steps=warmup_steps)
 
 
 _DECAY_SHAPES = {"linear": lambda p: 1.0 - p, "1-sqrt": lambda p: 1.0 - math.sqrt(p),
@@ -409,7 +418,9 @@ def warmup_stable_decay(lr: float, warmup_steps: int, stable_steps: int, decay_s
         if t < decay_start:
             return lr
         return final_lr + (lr - final_lr) * phi(min(1.0, (t - decay_start) / decay_steps))
-    return _named(f, f"warmup_stable_decay({_args(lr=lr, warmup_steps=warmup_steps, stable_steps=stable_steps, decay_steps=decay_steps, decay=decay)})")
+    return _named(f, "warmup_stable_decay",
+                  lr=lr, warmup_steps=warmup_steps, stable_steps=stable_steps,
+                  decay_steps=decay_steps, decay=decay)
 
 
 # -- the learning-rate range test ------------------------------------------------------------
@@ -455,8 +466,9 @@ def lr_range_test(model, optimizer, data, *, start_lr: float = 1e-6, end_lr: flo
     $$\eta_i = \eta_{\text{start}}\,(\eta_{\text{end}} / \eta_{\text{start}})^{i/(n-1)},$$
 
     record each mini-batch loss, smooth it (a debiased moving average with weight
-    ``smoothing``; fastai's 0.98 lags by about 50 steps, a decade or more of lr on a short
-    sweep, which moves every feature of the curve to the right), and stop once the smoothed loss exceeds ``stop_factor`` times its minimum.
+    ``smoothing``; fastai's 0.98 lags by about 50 steps, a decade or more of lr on a
+    short sweep, which moves every feature of the curve to the right), and stop once the
+    smoothed loss exceeds ``stop_factor`` times its minimum.
     The suggestion is the lr where the smoothed loss falls fastest against $\log \eta$ (the
     steepest descent of the curve, before its minimum): large enough to learn quickly, below the
     edge where the loss turns up. ``optimizer``: a name with ``opt_hyper``, or an Optimizer

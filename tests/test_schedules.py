@@ -227,3 +227,27 @@ def test_range_test_bad_input(digits):
         S.lr_range_test(m, "sgd", digits, start_lr=0.0)
     with pytest.raises(ValueError, match="start lower"):
         S.lr_range_test(m, "sgd", digits, start_lr=1e3, end_lr=1e4)
+
+
+def test_restarting_torchs_recursive_cosine_from_a_checkpoint():
+    """The chapter's pitfall: a fresh CosineAnnealingLR over a restored optimizer runs a new
+    cosine scaled to the current lr (torch's recursion), not the intended schedule."""
+    torch = pytest.importorskip("torch")
+    import warnings
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=0.3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, 100)
+        for _ in range(30):
+            opt.step()
+            sched.step()
+        resumed = torch.optim.SGD([p], lr=0.3)
+        resumed.load_state_dict(opt.state_dict())
+        fresh = torch.optim.lr_scheduler.CosineAnnealingLR(resumed, 100)
+        for _ in range(70):
+            resumed.step()
+            fresh.step()
+    f = S.cosine_annealing_lr(0.3, 100)
+    assert fresh.get_last_lr()[0] == pytest.approx(f(30) * (1 + math.cos(math.pi * 0.7)) / 2, rel=1e-12)
+    assert f(100) == 0.0
