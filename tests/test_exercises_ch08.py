@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from optimlib import exercises as ex
-from exercise_protocol import assert_follows_protocol
+from exercise_protocol import assert_covers, assert_follows_protocol
 
 
 def factor_right(t, alpha):
@@ -25,6 +25,10 @@ CASES = [  # check, a right answer, a wrong answer, a phrase of the wrong answer
 @pytest.mark.parametrize("check,right,wrong,phrase", CASES, ids=lambda c: getattr(c, "__name__", ""))
 def test_each_check(check, right, wrong, phrase, capsys):
     assert_follows_protocol(check, right, wrong, phrase, capsys)
+
+
+def test_every_check_of_the_chapter_is_tested():
+    assert_covers(CASES, "ch08_rmsprop")
 
 
 @pytest.mark.parametrize("design", [[0.1] * 9 + [-1.0], [0.2] * 4 + [-1.0], [-0.05] * 19 + [1.5]])
