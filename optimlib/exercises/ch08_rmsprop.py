@@ -1,8 +1,6 @@
 """The exercise checks of chapter 8, from Rprop to RMSprop."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from . import exercise, expect, expect_close, fail, call, _fmt, _number
