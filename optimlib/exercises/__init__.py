@@ -144,7 +144,8 @@ from .ch03_gradients import *  # noqa: E402,F401,F403
 from .ch04_gradient_descent import *  # noqa: E402,F401,F403
 from .ch05_sgd import *  # noqa: E402,F401,F403
 from .ch06_momentum import *  # noqa: E402,F401,F403
+from .ch07_adagrad import *  # noqa: E402,F401,F403
 from .ch08_rmsprop import *  # noqa: E402,F401,F403
-from . import ch00_preface, ch01_premise, ch02_random_search, ch03_gradients, ch04_gradient_descent, ch05_sgd, ch06_momentum, ch08_rmsprop  # noqa: E402
+from . import ch00_preface, ch01_premise, ch02_random_search, ch03_gradients, ch04_gradient_descent, ch05_sgd, ch06_momentum, ch07_adagrad, ch08_rmsprop  # noqa: E402
 
-__all__ += [n for m in (ch00_preface, ch01_premise, ch02_random_search, ch03_gradients, ch04_gradient_descent, ch05_sgd, ch06_momentum, ch08_rmsprop) for n in m.__all__]
+__all__ += [n for m in (ch00_preface, ch01_premise, ch02_random_search, ch03_gradients, ch04_gradient_descent, ch05_sgd, ch06_momentum, ch07_adagrad, ch08_rmsprop) for n in m.__all__]
