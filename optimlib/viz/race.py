@@ -108,11 +108,15 @@ def _frame_steps(n_steps: int, frames: int) -> np.ndarray:
 
 
 def _leaves(problem, p, margin: float = 0.05) -> int | None:
-    """The first step at which path ``p`` is outside ``problem``'s window (grown by ``margin``)."""
+    """The step from which path ``p`` stays outside ``problem``'s window (grown by ``margin``)
+    to its end, or None when it ends inside."""
     (a, b), (c, d) = problem.window
     mx, my = margin * (b - a), margin * (d - c)
     out = (p[:, 0] < a - mx) | (p[:, 0] > b + mx) | (p[:, 1] < c - my) | (p[:, 1] > d + my)
-    return int(np.argmax(out)) if out.any() else None
+    if not len(p) or not out[-1]:
+        return None
+    inside = np.flatnonzero(~out)
+    return int(inside[-1] + 1) if inside.size else 0
 
 
 def race(problem, runs: dict, frames: int = 50, steps: int = 100, figsize=None,
@@ -144,8 +148,7 @@ def race(problem, runs: dict, frames: int = 50, steps: int = 100, figsize=None,
     colors = dict(colors or {})
     paths = _runs_to_paths(problem, runs, steps)
     valid = {n: finite_part(problem, p) for n, p in paths.items()}
-    exits = {n: (_leaves(problem, p) if len(p) < len(paths[n]) or _leaves(problem, p) is not None
-                 else None) for n, p in valid.items()}
+    exits = {n: _leaves(problem, p) for n, p in valid.items()}
     diverging = {n for n, p in valid.items() if len(p) < len(paths[n]) or exits[n] is not None}
     n_steps = max(len(p) for p in paths.values()) - 1
     ks = _frame_steps(n_steps, frames)
