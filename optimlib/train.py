@@ -176,6 +176,8 @@ class History:
 
 
 def _split_data(data, model):
+    if hasattr(data, "X_train") and hasattr(data, "X_test"):   # a Digits, with or without X_val
+        data = (data.X_train, data.y_train, data.X_test, data.y_test)
     if len(data) not in (2, 4):
         raise ValueError(f"data must be (X_train, y_train) or (X_train, y_train, X_test, y_test), "
                          f"got {len(data)} items")
@@ -206,8 +208,10 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
 
     ``model``: an :class:`optimlib.nn.Sequential` (or anything with ``params``, ``grads``,
     ``loss_and_grad``, ``evaluate``, ``n_in``, ``n_classes`` and ``dtype``). ``optimizer``: a
-    name (``fit(model, "adam", data, lr=1e-3)``) or an Optimizer built over ``model.params``. ``data``: (X_train, y_train) or (X_train, y_train, X_test, y_test), such
-    as ``load_digits()``. Mini-batches are reshuffled each epoch by ``default_rng(seed)``, so
+    name (``fit(model, "adam", data, lr=1e-3)``) or an Optimizer built over ``model.params``. ``data``: (X_train, y_train) or (X_train, y_train, X_test, y_test), or
+    ``load_digits()`` (with ``validation=True`` it trains on the 1,151 images left after the
+    validation split; pass ``(d.X_train, d.y_train, d.X_val, d.y_val)`` to track the validation
+    split instead of the test set). Mini-batches are reshuffled each epoch by ``default_rng(seed)``, so
     the same seed gives the same history. ``schedule(t) -> lr`` sets the learning rate before
     step t (t = the optimizer's step count, 0 for its first step). ``progress=False`` hides
     the progress bar.

@@ -68,3 +68,18 @@ def test_the_trace_pattern_catches_what_it_should():
     assert TRACE.search("# the issue asks for 2%; it is far closer")
     assert TRACE.search("see ticket 12") and TRACE.search("TODO: tidy")
     assert not TRACE.search("the tissue of the argument; reissued")
+
+
+# One template for the opening and the closing of every chapter of Parts 0-II (the preface says
+# "After this preface"); later parts' chapters should follow it too.
+TEMPLATED = [nb for nb in NOTEBOOKS if re.match(r"0[0-6]_", nb.name)]
+
+
+@pytest.mark.parametrize("nb", TEMPLATED, ids=lambda p: p.name)
+def test_chapter_follows_the_goals_and_references_template(nb):
+    text = [t for _, kind, t in cells(nb) if kind == "markdown"]
+    goals = [t for t in text if re.search(r"^\*\*Learning goals\.\*\* After this (chapter|preface) you can$", t, re.M)]
+    headings = [h for t in text for h in re.findall(r"^## .*$", t, re.M)]
+    assert len(goals) == 1, f"{nb.name}: open with one '**Learning goals.** After this chapter you can' list"
+    assert headings[-2:] == ["## Summary", "## References and further reading"], \
+        f"{nb.name}: end with '## Summary' then '## References and further reading', got {headings[-2:]}"

@@ -48,7 +48,7 @@ def check_gd_steps(answer):
          "solve ρ^t ≤ 10⁻⁶ for t with ρ = (κ - 1)/(κ + 1): t = ln(10⁶) / ln(1/ρ), rounded up")
 
 
-@exercise("The largest stable step for any quadratic")
+@exercise("The stability threshold for any quadratic")
 def check_max_stable_lr(max_stable_lr):
     rng = np.random.default_rng(5)
     for n in (1, 2, 5, 20):

@@ -29,13 +29,13 @@ def check_polyak(answer):
 @exercise("The stability edge of momentum")
 def check_momentum_edge(answer):
     expected = (2 + 2 * 0.9) / 4.0
-    answer = _number("the largest stable lr with momentum 0.9 on the quadratic (L = 4)", answer, expected)
+    answer = _number("the stability threshold of lr with momentum 0.9 on the quadratic (L = 4)", answer, expected)
     if np.isclose(float(answer), 0.5):
-        fail("the largest stable lr with momentum 0.9 on the quadratic (L = 4)", expected, answer,
+        fail("the stability threshold of lr with momentum 0.9 on the quadratic (L = 4)", expected, answer,
              "2/L is the edge of plain gradient descent; momentum moves it to (2 + 2β)/L")
-    expect_close("the largest stable lr with momentum 0.9 on the quadratic (L = 4)", answer, expected,
+    expect_close("the stability threshold of lr with momentum 0.9 on the quadratic (L = 4)", answer, expected,
                  rtol=1e-6, hint="stable iff 0 < ηλ < 2 + 2β for every curvature λ; the largest is L = 4")
-    return ("0.95: momentum almost doubles the stable step. But a stable step is not a fast one: near this edge "
+    return ("0.95: momentum almost doubles the threshold (every step below it is stable, none at or above it). But a stable step is not a fast one: near this edge "
             "the steep direction barely decays (its rate tends to 1), while Polyak's tuning, at η ≈ 0.67 "
             "with β ≈ 0.40, gives the rate 0.63.")
 
