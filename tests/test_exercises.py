@@ -149,3 +149,64 @@ def test_every_check_is_exported_and_part_one_is_covered():
     checks = [n for n in dir(ex) if n.startswith("check_")]
     assert sorted(checks) == sorted(n for n in ex.__all__ if n.startswith("check_"))
     assert {c[0].__name__ for c in CASES} == set(PART_I) and set(PART_I) <= set(checks)
+    assert {c[0].__name__ for c in PART_I_NEW} <= set(checks)
+
+
+# -- the derivation and open-ended exercises of Part I: any correct design passes, bugs do not -----
+def _is_gd(step):
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        th, g = rng.normal(size=4), 10 * rng.normal(size=4)
+        if not np.allclose(step(th.copy(), g), th - 0.1 * g, rtol=1e-12, atol=1e-15):
+            return False
+    return True
+
+
+def _score_hessian(z):
+    p = np.exp(z - z.max())
+    p /= p.sum()
+    return np.diag(p) - np.outer(p, p)
+
+
+def _exact_best(K, d):
+    return math.exp(math.lgamma(1 + 1 / d) + math.lgamma(K + 1) - math.lgamma(K + 1 + 1 / d))
+
+
+def _local_search(f, d, budget, rng):
+    x, s = np.zeros(d), 0.3
+    fx = f(x)
+    for _ in range(budget - 1):
+        y = x + s * rng.standard_normal(d)
+        fy = f(y)
+        x, fx, s = (y, fy, 1.5 * s) if fy < fx else (x, fx, 0.9 * s)
+    return x
+
+
+def _checker(threshold):
+    from optimlib.gradients import numerical_gradient
+
+    def grad_is_correct(f, grad, theta):
+        num, g = numerical_gradient(f, theta), grad(theta)
+        return bool(np.linalg.norm(g - num) / (np.linalg.norm(g) + np.linalg.norm(num)) < threshold)
+    return grad_is_correct
+
+
+FLAT = np.concatenate([np.tile(np.arange(64.0)[:, None], (1, 10)).ravel(), np.full(10, 2.0)])  # c = 0..63 in every column
+NOT_FLAT = np.concatenate([np.ones(640), np.zeros(10)]) * (np.arange(650) % 10 == 0)            # moves one class only
+
+PART_I_NEW = [  # check, right, wrong, phrase
+    (ex.check_theta_after, lambda th, lr, lam, t: th * (1 - lr * lam) ** t,
+     lambda th, lr, lam, t: th * (1 - lr * lam * t), "a power"),
+    (ex.check_gd_detector, _is_gd, lambda step: True, "several θ and g"),
+    (ex.check_score_hessian, _score_hessian, lambda z: np.diag(_score_hessian(z).diagonal() + np.exp(z - z.max()) ** 2
+                                                                  / np.exp(z - z.max()).sum() ** 2), "off-diagonal"),
+    (ex.check_flat_direction, FLAT, NOT_FLAT, "same number to every one"),
+    (ex.check_expected_best, _exact_best, lambda K, d: K ** (-1 / d), "order of magnitude"),
+    (ex.check_beat_random_search, _local_search, lambda f, d, budget, rng: rng.uniform(-2, 2, d), "random steps"),
+    (ex.check_gradient_checker, _checker(1e-7), _checker(1e-3), "central differences"),
+]
+
+
+@pytest.mark.parametrize("check,right,wrong,phrase", PART_I_NEW, ids=lambda c: getattr(c, "__name__", ""))
+def test_each_new_part_one_check(check, right, wrong, phrase, capsys):
+    assert_follows_protocol(check, right, wrong, phrase, capsys)

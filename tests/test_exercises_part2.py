@@ -67,3 +67,78 @@ def test_function_checks_treat_a_placeholder_body_as_not_attempted(capsys):
 def test_to_velocity_rejects_a_velocity_that_diverges_from_torch():
     with pytest.raises(AssertionError, match="same point"):
         ex.check_to_velocity(lambda b, lr: -0.5 * lr * b)
+
+
+# -- the derivation and open-ended exercises: any correct design passes, typical mistakes do not ---
+def _find_threshold(run):
+    lo, hi = 1e-4, 1e-4
+    start = run(1e-12)
+    while run(hi) < start:
+        lo, hi = hi, 2 * hi
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if run(mid) < start else (lo, mid)
+    return (lo + hi) / 2
+
+
+def _grid_threshold(run):            # another design: a fine grid from the top down
+    start = run(1e-12)
+    for lr in np.geomspace(10.0, 1e-3, 400):
+        if run(lr) < start:
+            return lr
+    return 1e-3
+
+
+def _two_batch_sizes(grad_of_batch, N, rng):
+    small, big = 4, 256
+    gs = np.mean([np.sum(grad_of_batch(rng.integers(N, size=small)) ** 2) for _ in range(200)])
+    gb = np.mean([np.sum(grad_of_batch(rng.integers(N, size=big)) ** 2) for _ in range(20)])
+    g2 = (big * gb - small * gs) / (big - small)
+    return (gs - gb) / (1 / small - 1 / big) / g2
+
+
+def _ignores_signal(grad_of_batch, N, rng):   # E|ĝ_32|² / |ḡ|²: neither subtracts the signal nor scales by B
+    g = grad_of_batch(np.arange(N))
+    return np.mean([np.sum(grad_of_batch(rng.integers(N, size=32)) ** 2) for _ in range(100)]) / (g @ g)
+
+
+def _torch_nesterov(phi, buf, g, lr, beta):
+    buf = beta * buf + g
+    return phi - lr * (g + beta * buf), buf
+
+
+def _heavy_ball_instead(phi, buf, g, lr, beta):
+    buf = beta * buf + g
+    return phi - lr * buf, buf
+
+
+def _grid_tune(run):
+    best = None
+    for lr in np.geomspace(0.05, 0.8, 25):
+        for mom in np.linspace(0, 0.95, 39):
+            e = run(lr, mom, 300)
+            if np.isfinite(e) and (best is None or e < best[0]):
+                best = (e, lr, mom)
+    return best[1], best[2]
+
+
+NEW_CASES = [
+    (ex.check_line_search_step, lambda H, th: (lambda g: (g @ g) / (g @ H @ g))(H @ th),
+     lambda H, th: 1 / np.linalg.eigvalsh(H)[-1], "depends on the direction"),
+    (ex.check_threshold_experiment, _find_threshold, lambda run: 1.0, "switch"),
+    (ex.check_floor_formula, lambda lr, lam, s2, B: lr * s2 / (2 * B * (2 - lr * lam)),
+     lambda lr, lam, s2, B: lr * s2 / (4 * B), "small-step"),
+    (ex.check_noise_scale_estimate, _two_batch_sizes, _ignores_signal, "two batch sizes"),
+    (ex.check_torch_nesterov, _torch_nesterov, _heavy_ball_instead, "heavy ball"),
+    (ex.check_tune_heavy_ball, _grid_tune, lambda run: (0.3, 0.0), "larger β"),
+]
+
+
+@pytest.mark.parametrize("check,right,wrong,phrase", NEW_CASES, ids=lambda c: getattr(c, "__name__", ""))
+def test_each_new_check(check, right, wrong, phrase, capsys):
+    assert_follows_protocol(check, right, wrong, phrase, capsys)
+
+
+def test_the_threshold_experiment_accepts_another_design(capsys):
+    ex.check_threshold_experiment(_grid_threshold)
+    assert capsys.readouterr().out.startswith("✓ ")
