@@ -83,3 +83,11 @@ def test_chapter_follows_the_goals_and_references_template(nb):
     assert len(goals) == 1, f"{nb.name}: open with one '**Learning goals.** After this chapter you can' list"
     assert headings[-2:] == ["## Summary", "## References and further reading"], \
         f"{nb.name}: end with '## Summary' then '## References and further reading', got {headings[-2:]}"
+
+
+@pytest.mark.parametrize("nb", TEMPLATED, ids=lambda p: p.name)
+def test_chapter_has_a_derivation_and_an_open_ended_exercise(nb):
+    titles = [m for _, kind, t in cells(nb) if kind == "markdown" for m in re.findall(r"\{exercise\} (.+)", t)]
+    assert len(titles) >= 3, f"{nb.name}: {len(titles)} exercises, the book asks for at least 3"
+    assert any("(a derivation)" in t for t in titles), f"{nb.name}: no exercise titled '... (a derivation)'"
+    assert any("(open-ended)" in t for t in titles), f"{nb.name}: no exercise titled '... (open-ended)'"
