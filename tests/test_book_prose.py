@@ -91,3 +91,12 @@ def test_chapter_has_a_derivation_and_an_open_ended_exercise(nb):
     assert len(titles) >= 3, f"{nb.name}: {len(titles)} exercises, the book asks for at least 3"
     assert any("(a derivation)" in t for t in titles), f"{nb.name}: no exercise titled '... (a derivation)'"
     assert any("(open-ended)" in t for t in titles), f"{nb.name}: no exercise titled '... (open-ended)'"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_folded_cells_only_draw(nb):
+    # the preface promises: plotting is folded, the experiments and their checks are shown
+    cells_ = json.loads(nb.read_text())["cells"]
+    hidden = [c.get("id") for c in cells_ if "hide-input" in c.get("metadata", {}).get("tags", [])
+              and re.search(r"^\s*assert\b", "".join(c["source"]), re.M)]
+    assert not hidden, f"{nb.name}: folded cells {hidden} hold asserts; move the experiment to a visible cell"
