@@ -160,12 +160,15 @@ def test_fit_bad_input(small):
         ((X, y, Xt), {}, r"data must be"),
         ((X, y), {"batch_size": 0}, r"batch_size must be an integer >= 1, got 0"),
         ((X, y), {"batch_size": -5}, r"batch_size"),
-        ((X, y), {"batch_size": 2.5}, r"batch_size"),
         ((X, y), {"epochs": -1}, r"epochs must be an integer >= 0, got -1"),
     ]
     for data, kw, msg in cases:
         with pytest.raises(ValueError, match=msg):
             fit(model, "sgd", data, **{"epochs": 1, "batch_size": 32, **kw}, progress=False)
+    with pytest.raises(TypeError, match="batch_size must be an integer >= 1, got float 2.5"):
+        fit(model, "sgd", (X, y), 1, 2.5, progress=False)
+    with pytest.raises(TypeError, match="y_train must hold integer class indices"):
+        fit(model, "sgd", (X, y.astype(float)), 1, progress=False)
 
 
 def test_fit_optimizer_must_hold_the_models_arrays(small):

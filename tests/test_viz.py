@@ -24,7 +24,7 @@ def test_colours_unique_and_cover_the_book():
     cols = [c.lower() for c in viz.COLORS.values()]
     assert len(cols) == len(set(cols)), "two optimizers share a colour"
     for name in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw",
-                 "adamax", "nadam", "radam", "amsgrad", "lion", "muon", "gd", "random_search"):
+                 "adamax", "nadam", "radam", "amsgrad", "gd", "random_search"):
         assert re.fullmatch(r"#[0-9A-Fa-f]{6}", viz.COLORS[name]), name
     # every optimizer optimlib has gets a fixed colour (not the fallback for unknown names)
     for name in optim.OPTIMIZERS:

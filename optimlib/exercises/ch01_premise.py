@@ -22,7 +22,7 @@ def check_zero_loss(answer):
 
 @exercise("A stable cross-entropy")
 def check_cross_entropy(cross_entropy):
-    from ..linear import log_softmax
+    from ..softmax_regression import log_softmax
     cases = [(np.array([1.0, 2.0, 3.0]), 2), (np.array([0.0, 0.0, 0.0, 0.0]), 1),
              (np.array([1000.0, 1001.0, 999.0]), 0), (np.array([-1000.0, -1000.0]), 1),
              (np.array([50.0, -50.0, 800.0]), 1)]
@@ -50,7 +50,7 @@ def check_rosenbrock_kappa(answer):
 @exercise("The curvature of the cross-entropy (a derivation)")
 def check_score_hessian(score_hessian):
     from ..gradients import numerical_hessian
-    from ..linear import log_softmax
+    from ..softmax_regression import log_softmax
     rng = np.random.default_rng(11)
     for k in (2, 3, 10):
         z, y = rng.normal(0, 2, k), int(rng.integers(k))
@@ -70,7 +70,7 @@ def check_score_hessian(score_hessian):
 @exercise("Find a direction in which the loss is flat")
 def check_flat_direction(d):
     from ..data import load_digits
-    from ..linear import SoftmaxLinear
+    from ..softmax_regression import SoftmaxLinear
     data = load_digits()
     model = SoftmaxLinear(data.X_train[:200], data.y_train[:200])
     d = np.asarray(d, dtype=float)

@@ -62,7 +62,7 @@ def check_noise_scale(noise_scale):
 
 @exercise("The noise floor for any batch size (a derivation)")
 def check_floor_formula(floor):
-    from ..theory import sgd_noise_floor
+    from ..quadratic_rates import sgd_noise_floor
     rng = np.random.default_rng(51)
     for _ in range(6):
         lr, lam, s2, B = rng.uniform(0.01, 0.4), rng.uniform(0.5, 4), rng.uniform(0.5, 10), int(rng.integers(1, 256))

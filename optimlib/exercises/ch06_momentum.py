@@ -102,7 +102,7 @@ def check_torch_nesterov(torch_nesterov):
 
 @exercise("Tune heavy ball on a quadratic you cannot see")
 def check_tune_heavy_ball(tune):
-    from ..theory import heavy_ball_optimal, heavy_ball_rate
+    from ..quadratic_rates import heavy_ball_optimal, heavy_ball_rate
     rng = np.random.default_rng(61)
     n = 5
     lam = np.sort(np.exp(rng.uniform(np.log(0.05), np.log(5.0), n)))

@@ -12,11 +12,8 @@ __all__ = ["explorer"]
 
 
 def _explorer_names() -> list[str]:
-    from .. import optim
-    known = ["gd", "momentum", "nesterov", *optim.OPTIMIZERS]
-    if "adam" in optim.OPTIMIZERS and "amsgrad" not in known:
-        known.append("amsgrad")
-    return list(dict.fromkeys(known))
+    from ..optim import catalog
+    return [n for n, e in catalog.CATALOG.items() if e.cls is not None and e.demo_lr is not None]
 
 
 def explorer(problem="quadratic", optimizer: str = "momentum", lr: float = 0.05,
@@ -55,7 +52,7 @@ def explorer(problem="quadratic", optimizer: str = "momentum", lr: float = 0.05,
 
     def redraw(*_):
         name, prob = w_opt.value, problems[w_prob.value]
-        meaning = BETA_MEANING.get(name, "beta1")
+        meaning = BETA_MEANING[name]
         w_beta.disabled = meaning is None
         h = {"lr": w_lr.value}
         if meaning is not None:

@@ -9,53 +9,15 @@ from __future__ import annotations
 
 import re
 
+from ..optim import catalog
+
 __all__ = ["COLORS", "LABELS", "STYLE", "color", "label", "use_style"]
 
-#: one fixed colour per optimizer, used in every chapter. Okabe & Ito's eight colour-blind-safe
-#: colours go to the methods most often compared with each other; Paul Tol's "muted" palette
-#: (also colour-blind-safe) covers the rest. Families share a hue family where it helps reading:
-#: the SGD family is blue/orange/red, the Adam family purples.
-COLORS: dict[str, str] = {
-    "gd":                  "#000000",  # black: plain (full-batch) gradient descent
-    "sgd":                 "#0072B2",  # blue
-    "momentum":            "#E69F00",  # orange
-    "nesterov":            "#D55E00",  # vermillion
-    "adagrad":             "#009E73",  # bluish green
-    "rmsprop":             "#56B4E9",  # sky blue
-    "adadelta":            "#44AA99",  # teal
-    "adam":                "#CC79A7",  # reddish purple
-    "adamw":               "#882255",  # wine
-    "adamax":              "#AA4499",  # purple
-    "nadam":               "#CC6677",  # rose
-    "radam":               "#332288",  # indigo
-    "amsgrad":             "#999933",  # olive
-    "lion":                "#117733",  # green
-    "muon":                "#DDAA33",  # ochre
-    "schedulefree":        "#88CCEE",  # cyan
-    "adafactor":           "#997700",  # dark yellow
-    "random_search":       "#888888",  # grey
-    "random_local_search": "#4D4D4D",  # dark grey
-}
+#: one fixed colour per optimizer, used in every chapter: the rows of optimlib.optim.catalog
+COLORS: dict[str, str] = {n: e.color for n, e in catalog.CATALOG.items()}
 
 #: how each name is written in legends and titles
-LABELS: dict[str, str] = {
-    "gd": "GD", "sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov",
-    "adagrad": "Adagrad", "rmsprop": "RMSprop", "adadelta": "Adadelta", "adam": "Adam",
-    "adamw": "AdamW", "adamax": "AdaMax", "nadam": "Nadam", "radam": "RAdam",
-    "amsgrad": "AMSGrad", "lion": "Lion", "muon": "Muon", "schedulefree": "Schedule-Free",
-    "adafactor": "Adafactor", "random_search": "Random search",
-    "random_local_search": "Random local search",
-}
-
-#: other spellings of the names above
-ALIASES = {
-    "heavyball": "momentum", "heavy_ball": "momentum", "polyak": "momentum",
-    "sgdmomentum": "momentum", "sgd_momentum": "momentum", "sgd+momentum": "momentum",
-    "nag": "nesterov", "sgd_nesterov": "nesterov", "gradient_descent": "gd",
-    "gradientdescent": "gd", "randomsearch": "random_search", "random": "random_search",
-    "randomlocalsearch": "random_local_search", "local_search": "random_local_search",
-    "schedule_free": "schedulefree", "sfsgd": "schedulefree", "ams_grad": "amsgrad",
-}
+LABELS: dict[str, str] = {n: e.label for n, e in catalog.CATALOG.items()}
 
 # colours for names outside COLORS (a chapter's own variant): stable per name, never one of the
 # fixed colours above
@@ -65,16 +27,13 @@ _EXTRA_GIVEN: dict[str, str] = {}  # name -> the extra colour it was given
 
 
 def key(name: str) -> str | None:
-    """The COLORS key for ``name``: case, spaces, hyphens and a trailing ``(...)`` ignored."""
+    """The catalog name for ``name``: case, spaces, hyphens, aliases and a trailing ``(...)``
+    ignored; None for a name the catalog does not have."""
     s = str(name).strip().lower()
-    candidates = [s, re.split(r"[\s(,:;=]", s, maxsplit=1)[0]]
-    for c in candidates:
-        c = c.replace("-", "_").replace(" ", "_").strip("_")
-        for k in (c, c.replace("_", "")):
-            if k in COLORS:
-                return k
-            if k in ALIASES:
-                return ALIASES[k]
+    for c in (s, re.split(r"[\s(,:;=]", s, maxsplit=1)[0]):
+        e = catalog.find(c.strip("-_ "))
+        if e is not None:
+            return e.name
     return None
 
 
@@ -93,9 +52,8 @@ def color(name: str) -> str:
 def label(name: str) -> str:
     """How ``name`` is written in legends: ``label("rmsprop") == "RMSprop"``; unknown names,
     and names with a suffix (``"adam (lr=0.1)"``), are returned as given."""
-    s = str(name).strip().lower().replace("-", "_").replace(" ", "_")
-    k = s if s in COLORS else ALIASES.get(s)
-    return LABELS[k] if k is not None else str(name)
+    e = catalog.find(name)
+    return e.label if e is not None else str(name)
 
 
 #: the book's matplotlib rc: sized for the ~700 px content column of the HTML book
@@ -135,7 +93,7 @@ def use_style(formats=("png",)) -> None:
     rc = dict(STYLE)
     rc["axes.prop_cycle"] = cycler(color=[COLORS[k] for k in
                                           ("sgd", "momentum", "adagrad", "adam", "nesterov",
-                                           "rmsprop", "lion", "gd")])
+                                           "rmsprop", "rprop", "gd")])
     mpl.rcParams.update(rc)
     try:  # the inline backend keeps its own figure format; tell it too when in IPython
         from IPython import get_ipython
