@@ -12,20 +12,21 @@ import pytest
 
 from optimlib import optim, runs, viz
 from optimlib.optim import catalog
+from optimlib.optim.adagrad_forms import KerasAdagrad
 from optimlib.optim.momentum_forms import VelocitySGD
 from optimlib.problems import QUADRATIC
 
 
 def test_every_optimizer_class_has_its_row():
-    """A class written in optimlib/optim/ is reachable by name (VelocitySGD exists only to be
-    compared with SGD)."""
+    """A class written in optimlib/optim/ is reachable by name (VelocitySGD and KerasAdagrad
+    exist only to be compared with SGD and Adagrad)."""
     classes = set()
     for m in pkgutil.iter_modules(optim.__path__):
         mod = importlib.import_module(f"optimlib.optim.{m.name}")
         classes |= {c for _, c in inspect.getmembers(mod, inspect.isclass)
                     if issubclass(c, optim.Optimizer) and c is not optim.Optimizer
                     and c.__module__ == mod.__name__}
-    assert classes - {VelocitySGD} == set(optim.OPTIMIZERS.values())
+    assert classes - {VelocitySGD, KerasAdagrad} == set(optim.OPTIMIZERS.values())
     for name, cls in optim.OPTIMIZERS.items():
         assert getattr(optim, cls.__name__) is cls and name == cls.__name__.lower()
 

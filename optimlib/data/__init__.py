@@ -3,7 +3,8 @@
 ``load_digits()`` returns the UCI optical handwritten digits (8x8, 1,797 images, CC BY 4.0;
 see ``optimlib/data/README.md``) with a fixed train/test split; ``load_digits(validation=True)``
 also carves a fixed validation split out of the training images, for choosing hyperparameters
-without looking at the test set.
+without looking at the test set. ``make_sparse_features()`` is a seeded synthetic problem with
+rare informative features (the case Adagrad was made for).
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from .._checks import check_count, check_flag, check_labels
 
 _HERE = pathlib.Path(__file__).resolve().parent
 
-__all__ = ["Digits", "load_digits", "batches", "one_hot", "make_linear_regression"]
+__all__ = ["Digits", "load_digits", "batches", "one_hot", "make_linear_regression",
+           "SparseFeatures", "make_sparse_features"]
 
 
 class Digits(NamedTuple):
@@ -78,3 +80,6 @@ def make_linear_regression(n: int = 200, d: int = 5, noise: float = 0.1, seed: i
     X = rng.standard_normal((n, d))
     w_star = rng.standard_normal(d)
     return X, X @ w_star + noise * rng.standard_normal(n), w_star
+
+
+from .sparse import SparseFeatures, make_sparse_features  # noqa: E402
