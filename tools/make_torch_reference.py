@@ -32,6 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
+from optimlib.optim import catalog  # noqa: E402
+
 OUT = Path(__file__).resolve().parent.parent / "tests" / "reference" / "torch_optim.npz"
 SHAPES = [(), (5,), (3, 4)]
 STEPS = 100
@@ -39,12 +42,12 @@ CHECKPOINTS = (1, 2, 10, 50, 100)
 SEED = 20240613
 TORCH_VERSION = "2.13.0"
 
-#: torch class name for each optimlib name
-TORCH_NAMES = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adadelta": "Adadelta",
-               "adam": "Adam", "adamw": "AdamW", "adamax": "Adamax", "nadam": "NAdam",
-               "radam": "RAdam"}
+#: torch class name for each optimizer of the catalog that torch has
+TORCH_NAMES = {name: catalog.entry(name).torch for name in catalog.optimizers()
+               if catalog.entry(name).torch}
 
-#: (optimizer, keyword arguments): defaults, each flag on and off, non-default values, combined
+#: (optimizer, keyword arguments): defaults, each flag on and off, non-default values, combined.
+#: An optimizer not listed gets :func:`default_grid`.
 GRID = {
     "sgd": [
         {},
@@ -122,13 +125,31 @@ GRID = {
         {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True},
         {"lr": 0.05, "betas": [0.3, 0.99], "eps": 1e-4},
     ],
+    "rprop": [
+        {},
+        {"lr": 0.05},
+        {"lr": 0.05, "etas": [0.3, 1.5]},
+        {"lr": 0.2, "step_sizes": [1e-3, 0.3]},  # both clamps act
+        {"lr": 1e-4, "etas": [0.7, 1.1], "step_sizes": [1e-3, 50.0]},  # clamped up at step 1
+    ],
 }
 
 
+def default_grid(name: str) -> list[dict]:
+    """Defaults, twice the default learning rate, and each switch (a bool default) turned on."""
+    defaults = catalog.entry(name).cls.defaults
+    flags = [k for k, v in defaults.items() if v is False]
+    return [{}, {"lr": 2 * defaults["lr"]}, *({"lr": 2 * defaults["lr"], k: True} for k in flags)]
+
+
 def configs() -> list[dict]:
-    """The grid as a list of ``{"id", "optimizer", "kwargs"}``."""
+    """The grid as a list of ``{"id", "optimizer", "kwargs"}``, every optimizer torch has."""
+    unknown = sorted(set(GRID) - set(TORCH_NAMES))
+    if unknown:
+        raise ValueError(f"GRID lists {unknown}, which are not optimizers of the catalog with a "
+                         f"torch counterpart")
     return [{"id": f"{name}-{i:02d}", "optimizer": name, "kwargs": kw}
-            for name, kws in GRID.items() for i, kw in enumerate(kws)]
+            for name in TORCH_NAMES for i, kw in enumerate(GRID.get(name) or default_grid(name))]
 
 
 def make_problem(seed: int = SEED) -> dict:
@@ -168,8 +189,9 @@ def run_torch(config: dict, problem: dict, steps: int = STEPS,
                   for k in range(len(SHAPES))]
         cls = getattr(torch.optim, TORCH_NAMES[config["optimizer"]])
         kw = dict(config["kwargs"])
-        if "betas" in kw:
-            kw["betas"] = tuple(kw["betas"])
+        for pair in ("betas", "etas", "step_sizes"):
+            if pair in kw:
+                kw[pair] = tuple(kw[pair])
         opt = cls(params, foreach=False, **kw)
         out = {}
         for t in range(1, steps + 1):
