@@ -327,7 +327,8 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
     if h.diverged:
         warnings.warn(h.message, DivergenceWarning, stacklevel=2)
     else:
-        h.message = f"trained {h.epochs_run} epochs ({len(h.step_loss)} steps)"
+        h.message = (f"trained {h.epochs_run} epoch{'' if h.epochs_run == 1 else 's'} "
+                     f"({len(h.step_loss)} step{'' if len(h.step_loss) == 1 else 's'})")
     return h
 
 
