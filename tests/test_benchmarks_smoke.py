@@ -46,6 +46,8 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path):
     assert adam["bytes_per_element"] == 7 * 4 and adam["state_buffers"] == 2  # p, g, m, v in; p, m, v out
     assert res["bandwidth"]["floor"] == max(res["bandwidth"]["copy"], res["bandwidth"]["triad"]) > 0
     assert res["targets"]["adam_vs_floor"]["met"] is None  # 1e7 was not run: not measured
+    assert "(not run at N = 10,000,000 (sizes were 1,000, 3,000))" in r.stdout  # and it says why
+    assert "--quick: small sizes and a few epochs" in r.stdout
     assert "```text" in md.read_text() and "adam" in md.read_text()
     again = bench("--from-json", str(out))  # the table is rebuilt from the JSON alone
     assert again.returncode == 0 and again.stdout == r.stdout
@@ -190,3 +192,17 @@ def test_a_missing_dependency_names_what_to_install(tmp_path):
 def test_threadpoolctl_is_declared():
     lines = (ROOT / "requirements-dev.txt").read_text().splitlines()
     assert any(line.strip().startswith("threadpoolctl") for line in lines)
+
+
+def test_quick_mlp_rows_say_why_97_percent_was_not_reached():
+    from benchmarks.run import evaluate_targets, format_table
+    run = {"seconds": 0.1, "epochs": 3, "test_acc": 0.86, "reached": False}
+    mlp = {"runs": {"optimlib/float64/1 thread": run, "torch/float64/1 thread": run},
+           "ratios": {f"{d}/{t}": None for d in ("float64", "float32") for t in ("1 thread", "default threads")},
+           "repeats": 1, "lr": 1e-3, "batch_size": 32, "target_accuracy": 0.97, "sizes": [64, 64, 10],
+           "max_epochs": 3, "quick": True}
+    res = {"mlp": mlp, "quick": True}
+    res["targets"] = evaluate_targets(res)
+    table = format_table(res)
+    assert "(not reached)" not in table and "(stopped at the 3-epoch cap of --quick)" in table
+    assert "(the MLP runs stop after 3 epochs, before 97%)" in table
