@@ -147,3 +147,7 @@ from .ch06_momentum import *  # noqa: E402,F401,F403
 from . import ch00_preface, ch01_premise, ch02_random_search, ch03_gradients, ch04_gradient_descent, ch05_sgd, ch06_momentum  # noqa: E402
 
 __all__ += [n for m in (ch00_preface, ch01_premise, ch02_random_search, ch03_gradients, ch04_gradient_descent, ch05_sgd, ch06_momentum) for n in m.__all__]
+
+from .ch09_adadelta import *  # noqa: E402,F401,F403
+from . import ch09_adadelta  # noqa: E402
+__all__ += ch09_adadelta.__all__
