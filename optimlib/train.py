@@ -22,11 +22,23 @@ from ._checks import check_number, check_same_length
 from .data import batches
 from .nn import check_labels
 
-__all__ = ["DivergenceWarning", "History", "Trajectory", "fit", "minimize"]
+__all__ = ["DivergenceWarning", "History", "Trajectory", "diverged", "fit", "minimize"]
 
 
 class DivergenceWarning(RuntimeWarning):
     """The loss or a gradient became NaN or infinite (or the loss blew up); the run stopped there."""
+
+
+def diverged(loss, limit: float | None = None):
+    """The one test of divergence in optimlib (``fit``, ``minimize`` and the pictures use it):
+    True where ``loss`` is NaN or infinite or, given a ``limit``, beyond it in magnitude.
+    Elementwise on arrays (a boolean array), a bool for a scalar."""
+    a = np.asarray(loss, dtype=float)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(a)
+        if limit is not None:
+            bad |= np.abs(a) > limit
+    return bool(bad) if bad.ndim == 0 else bad
 
 
 def _diverged_message(step: int, what: str, value) -> str:
@@ -85,16 +97,20 @@ class Trajectory:
 
 
 def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = None,
-             **opt_hyper) -> Trajectory:
+             blowup: float | None = None, **opt_hyper) -> Trajectory:
     """Run ``steps`` optimizer steps on ``problem`` (``.value(x)``, ``.grad(x)``) from ``x0``.
 
     ``optimizer`` is a name (built over a copy of ``x0`` with ``opt_hyper``; ``x0=None`` starts
     at ``problem.start``) or an Optimizer holding one array, which is then moved: x0 is copied
     into it unless x0 is None.
     ``schedule(t) -> lr`` sets the learning rate before step t (t = 0 for the first).
-    Stops at the first non-finite point, gradient or value; the trajectory keeps the finite prefix.
+    Stops at the first non-finite point, gradient or value, and, with ``blowup``, at the first
+    value beyond ``blowup * max(|f(x0)|, 1)`` in magnitude (the point has left for infinity);
+    the trajectory keeps the prefix before it.
     """
     steps = _check_count("steps", steps, 0)
+    if blowup is not None:
+        blowup = check_number("blowup", blowup, 1.0, low_open=True)
     if isinstance(optimizer, str):
         if x0 is None:
             x0 = getattr(problem, "start", None)
@@ -120,6 +136,7 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
     if not math.isfinite(f0):
         raise ValueError(f"the problem's value at x0 = {x} is {f0}, not finite")
 
+    limit = None if blowup is None else blowup * max(abs(f0), 1.0)
     xs = np.empty((steps + 1, x.size))
     losses = np.empty(steps + 1)
     xs[0], losses[0] = x, f0
@@ -130,21 +147,19 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
             if schedule is not None:
                 opt.lr = schedule(opt.t)
             g = np.asarray(problem.grad(x), dtype=x.dtype)
-            if not np.all(np.isfinite(g)):
+            if not _finite(g):
                 message, kept = _diverged_message(k, "gradient", g), k
                 break
             opt.step([g])
             f = float(problem.value(x))
-            if not (math.isfinite(f) and np.all(np.isfinite(x))):
+            if diverged(f, limit) or not _finite(x):
                 message, kept = _diverged_message(k, "loss", f), k
                 break
             xs[k], losses[k] = x, f
-    diverged = bool(message)
-    if diverged:
+    if message:
         warnings.warn(message, DivergenceWarning, stacklevel=2)
-    else:
-        message = f"ran {steps} steps"
-    return Trajectory(xs[:kept].copy(), losses[:kept].copy(), diverged, message)
+    return Trajectory(xs[:kept].copy(), losses[:kept].copy(), bool(message),
+                      message or f"ran {steps} steps")
 
 
 # -- fit: mini-batch training on a data set -----------------------------------------------------
@@ -158,6 +173,8 @@ class History:
     test_loss: list = field(default_factory=list)
     train_acc: list = field(default_factory=list)
     test_acc: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)    # filled when the data has a validation split
+    val_acc: list = field(default_factory=list)
     step_loss: list = field(default_factory=list)   # the mini-batch loss of every step
     epochs_run: int = 0
     diverged: bool = False
@@ -167,7 +184,7 @@ class History:
 
     def __repr__(self):
         parts = [f"epochs_run={self.epochs_run}"]
-        for name in ("train_loss", "test_loss", "train_acc", "test_acc"):
+        for name in ("train_loss", "val_loss", "test_loss", "train_acc", "val_acc", "test_acc"):
             values = getattr(self, name)
             if values:
                 parts.append(f"{name}={values[-1]:.4g}")
@@ -176,14 +193,20 @@ class History:
 
 
 def _split_data(data, model):
-    if len(data) not in (2, 4):
-        raise ValueError(f"data must be (X_train, y_train) or (X_train, y_train, X_test, y_test), "
-                         f"got {len(data)} items")
-    X, y, X_test, y_test = (*data, None, None)[:4]
+    X_val = y_val = None
+    if hasattr(data, "X_val"):  # a Digits from load_digits(validation=...)
+        X, y, X_test, y_test, X_val, y_val = (data.X_train, data.y_train, data.X_test, data.y_test,
+                                              data.X_val, data.y_val)
+    else:
+        if len(data) not in (2, 4):
+            raise ValueError(f"data must be (X_train, y_train) or (X_train, y_train, X_test, y_test), "
+                             f"got {len(data)} items")
+        X, y, X_test, y_test = (*data, None, None)[:4]
     if X is None or len(X) == 0:
         raise ValueError("X_train is empty")
     out = []
-    for Xn, yn, X_, y_ in (("X_train", "y_train", X, y), ("X_test", "y_test", X_test, y_test)):
+    for Xn, yn, X_, y_ in (("X_train", "y_train", X, y), ("X_test", "y_test", X_test, y_test),
+                           ("X_val", "y_val", X_val, y_val)):
         if X_ is None:
             out += [None, None]
             continue
@@ -206,8 +229,10 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
 
     ``model``: an :class:`optimlib.nn.Sequential` (or anything with ``params``, ``grads``,
     ``loss_and_grad``, ``evaluate``, ``n_in``, ``n_classes`` and ``dtype``). ``optimizer``: a
-    name (``fit(model, "adam", data, lr=1e-3)``) or an Optimizer built over ``model.params``. ``data``: (X_train, y_train) or (X_train, y_train, X_test, y_test), such
-    as ``load_digits()``. Mini-batches are reshuffled each epoch by ``default_rng(seed)``, so
+    name (``fit(model, "adam", data, lr=1e-3)``) or an Optimizer built over ``model.params``.
+    ``data``: (X_train, y_train) or (X_train, y_train, X_test, y_test), or what ``load_digits()``
+    returns; from ``load_digits(validation=True)`` the validation split is scored too
+    (``History.val_loss``, ``val_acc``), for choosing hyperparameters without the test set. Mini-batches are reshuffled each epoch by ``default_rng(seed)``, so
     the same seed gives the same history. ``schedule(t) -> lr`` sets the learning rate before
     step t (t = the optimizer's step count, 0 for its first step). ``progress=False`` hides
     the progress bar.
@@ -221,7 +246,7 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
     batch_size = _check_count("batch_size", batch_size, 1)
     if blowup is not None:
         blowup = check_number("blowup", blowup, 1.0, low_open=True)
-    X, y, X_test, y_test = _split_data(data, model)
+    X, y, X_test, y_test, X_val, y_val = _split_data(data, model)
     opt = _get_optimizer(optimizer, model.params, opt_hyper)
     rng = np.random.default_rng(seed)
     # each batch is gathered into these arrays: no new allocation per step
@@ -253,7 +278,7 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
             if h.message:
                 h.diverged = True
                 break
-            _record_epoch(h, model, X, y, X_test, y_test)
+            _record_epoch(h, model, X, y, X_test, y_test, X_val, y_val)
             h.epoch_seconds.append(time.perf_counter() - t0)
             bar.set_postfix(loss=f"{h.train_loss[-1]:.4f}",
                             **({"test_acc": f"{h.test_acc[-1]:.3f}"} if h.test_acc else {}))
@@ -268,21 +293,22 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
 
 def _divergence(step: int, loss: float, grads, limit: float | None) -> str:
     """Why step ``step`` counts as diverged, or "" when it does not."""
-    if not math.isfinite(loss):
+    if diverged(loss):
         return _diverged_message(step, "loss", loss)
-    if limit is not None and loss > limit:
+    if diverged(loss, limit):
         return _diverged_message(step, "loss", f"{loss:.4g}, past the blow-up limit {limit:.3g}")
     if not all(_finite(g) for g in grads):
         return _diverged_message(step, "gradient", "non-finite")
     return ""
 
 
-def _record_epoch(h: History, model, X, y, X_test, y_test) -> None:
+def _record_epoch(h: History, model, X, y, X_test, y_test, X_val, y_val) -> None:
     loss, acc = model.evaluate(X, y)
     h.train_loss.append(loss)
     h.train_acc.append(acc)
-    if X_test is not None:
-        loss, acc = model.evaluate(X_test, y_test)
-        h.test_loss.append(loss)
-        h.test_acc.append(acc)
+    for split, X_, y_ in (("test", X_test, y_test), ("val", X_val, y_val)):
+        if X_ is not None:
+            loss, acc = model.evaluate(X_, y_)
+            getattr(h, f"{split}_loss").append(loss)
+            getattr(h, f"{split}_acc").append(acc)
     h.epochs_run += 1

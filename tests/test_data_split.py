@@ -20,3 +20,14 @@ def test_validation_split_is_disjoint_and_stratified():
 def test_validation_flag_must_be_bool():
     with pytest.raises(TypeError, match="validation must be True or False"):
         load_digits(validation="yes")
+
+
+def test_fit_scores_the_validation_split():
+    from optimlib.nn import build_mlp
+    from optimlib.train import fit
+    d = load_digits(validation=True)
+    h = fit(build_mlp((64, 16, 10)), "sgd", d, epochs=2, progress=False, lr=0.1)
+    assert len(h.val_acc) == len(h.test_acc) == len(h.train_acc) == 2
+    assert 0.0 < h.val_acc[-1] <= 1.0 and h.val_loss[-1] > 0
+    h = fit(build_mlp((64, 16, 10)), "sgd", load_digits(), epochs=1, progress=False, lr=0.1)
+    assert h.val_acc == [] and len(h.test_acc) == 1

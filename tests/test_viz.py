@@ -162,3 +162,33 @@ def test_explorer_builds_with_defaults_and_redraws():
     lr.value = 10.0                                    # far too large: said, not raised
     opt_box.value = "gd"
     assert "diverged" in info.value
+
+
+# -- the package's shape ----------------------------------------------------------------------
+
+def test_package_modules_are_small_and_the_slider_script_ships():
+    import importlib.resources as res
+    import pathlib
+    folder = pathlib.Path(viz.__file__).parent
+    for f in folder.glob("*.py"):
+        assert len(f.read_text().splitlines()) <= 500, f"{f.name} is over 500 lines"
+    js = res.files("optimlib.viz").joinpath("slider.js").read_text()
+    assert "function optimlibSlider(root)" in js
+    h = viz.slider(QUADRATIC, viz.sweep(QUADRATIC, "momentum", steps=5, lr=[0.1, 0.2], beta=[0.0]))
+    assert js.strip() in h
+
+
+def test_race_writes_no_private_matplotlib_attribute():
+    import pathlib
+    src = "\n".join(f.read_text() for f in pathlib.Path(viz.__file__).parent.glob("*.py"))
+    for attr in ("_hit_limit", "_total_bytes", "_saved_frames", "_bytes_limit"):
+        assert attr not in src
+    # frames are re-encoded from the writer's public output: palette PNGs with transparency
+    import base64
+    import io
+    from PIL import Image
+    h = viz.race(QUADRATIC, {"gd": {"lr": 0.4}}, frames=5, steps=10)
+    frames = re.findall(r'frames\[\d+\] = "data:image/png;base64,([^"]+)"', h)
+    assert len(frames) == 5
+    im = Image.open(io.BytesIO(base64.b64decode(frames[-1].replace("\\\n", ""))))
+    assert im.mode == "P" and "transparency" in im.info
