@@ -70,6 +70,17 @@ def test_negative_momentum(name):
         optim.get(name, params(), momentum=-0.9)
 
 
+@pytest.mark.parametrize("hyper, message", [
+    (dict(etas=0.5), "etas must be a pair (eta_minus, eta_plus with 0 < eta_minus < 1 < eta_plus)"),
+    (dict(etas=(0.5, 1.2, 2.0)), "etas must be a pair"),
+    (dict(step_sizes=1e-6), "step_sizes must be a pair (min, max with 0 <= min <= max)"),
+    (dict(etas=("0.5", 1.2)), "etas[0] must be a real number"),
+])
+def test_rprop_pairs(hyper, message):
+    with raises(TypeError, message):
+        optim.get("rprop", params(), **hyper)
+
+
 def test_nesterov_without_momentum():
     with raises(ValueError, "nesterov=True requires momentum > 0 and dampening = 0"):
         optim.get("sgd", params(), nesterov=True)
@@ -86,6 +97,13 @@ def test_nesterov_without_momentum():
     ("rmsprop", dict(alpha=1.5), "alpha must lie in [0.0, 1.0]"),
     ("adadelta", dict(rho=-0.5), "rho must lie in [0.0, 1.0]"),
     ("nadam", dict(momentum_decay=-1e-3), "momentum_decay must lie in [0.0, inf)"),
+    ("rprop", dict(etas=(0.0, 1.2)), "etas[0] must lie in (0.0, 1.0)"),
+    ("rprop", dict(etas=(1.0, 1.2)), "etas[0] must lie in (0.0, 1.0)"),
+    ("rprop", dict(etas=(0.5, 1.0)), "etas[1] must lie in (1.0, inf)"),
+    ("rprop", dict(etas=(0.5, NAN)), "etas[1] must lie in (1.0, inf)"),
+    ("rprop", dict(step_sizes=(-1e-6, 50)), "step_sizes[0] must lie in [0.0, inf)"),
+    ("rprop", dict(step_sizes=(1e-3, 1e-4)), "step_sizes[1] must lie in [0.001, inf)"),
+    ("rprop", dict(step_sizes=(1e-6, float("inf"))), "step_sizes[1] must lie in [1e-06, inf)"),
 ])
 def test_other_hyperparameters_out_of_range(name, hyper, message):
     with raises(ValueError, message):

@@ -21,6 +21,7 @@ FULL = {
     "adamax": dict(lr=0.05, weight_decay=0.1),
     "nadam": dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True),
     "radam": dict(lr=0.05, betas=(0.9, 0.8)),  # rho_t passes 5 at step 7: both branches
+    "rprop": dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)),  # flips and both clamps
 }
 
 
@@ -56,7 +57,7 @@ def assert_same_bits(a_opt, b_opt):
 
 def test_registry_lists_every_optimizer():
     assert NAMES == sorted(["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax",
-                            "nadam", "radam"])
+                            "nadam", "radam", "rprop"])
     assert FULL.keys() == set(NAMES)
     assert isinstance(optim.get("Adam", make_params()), optim.Adam)
 
@@ -70,6 +71,7 @@ def test_defaults_are_torchs():
     assert optim.Adagrad.defaults["eps"] == 1e-10
     assert optim.NAdam.defaults["momentum_decay"] == 4e-3
     assert optim.Adamax.defaults["lr"] == optim.NAdam.defaults["lr"] == 2e-3
+    assert optim.Rprop.defaults == dict(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -159,6 +161,7 @@ QUADRATIC_TABLE = {
     "adamax": (dict(lr=1.0), 400),                   # [261]
     "nadam": (dict(lr=0.3), 250),                    # [149]
     "radam": (dict(lr=1.0), 450),                    # [285]
+    "rprop": (dict(), 130),                          # [88]
 }
 
 #: the same on Rosenbrock from (-1.5, 2), reaching ||x - (1, 1)|| <= 1e-3
@@ -173,6 +176,7 @@ ROSENBROCK_TABLE = {
     "adamax": (dict(lr=0.05), 5000),                 # [3282]
     "nadam": (dict(lr=5e-3), 8000),                  # [5343]; lr=1e-2 hovers at ~1e-3
     "radam": (dict(lr=2e-3), 12000),                 # [8196]; lr=2e-2 diverges
+    "rprop": (dict(), 6000),                         # [4157]; lr=2e-2 stalls at ~1.2e-3
 }
 
 
@@ -196,3 +200,21 @@ def test_reaches_the_minimum(name, problem, table, tol):
     t, x = steps_to_reach(name, problem, hyper, budget, tol)
     assert t is not None, (f"{name}{hyper} is at {x} after {budget} steps on {problem.name}, "
                            f"not within {tol} of {problem.minimum}")
+
+
+def test_rprop_steps_by_hand():
+    """Rprop's rules on one weight: grow while the sign stays, on a flip shrink and rest once
+    (and forget the gradient, so the next step neither grows nor shrinks), clamp to step_sizes."""
+    x = np.array([0.0])
+    opt = optim.Rprop([x], lr=0.1, etas=(0.5, 2.0), step_sizes=(0.01, 0.3))
+    taken = []
+    for g in [1.0, 1.0, 1.0, -1.0, -1.0, 5.0, 0.0, 2.0]:
+        before = x.copy()
+        opt.step([np.array([g])])
+        taken.append(round(float(before[0] - x[0]), 12))
+    # 0.1 first; x2 -> 0.2; x2 clamped to 0.3; flip: 0.15, rest; after a rest no change: 0.15;
+    # flip: 0.075, rest; a zero gradient does not move; then 0.075 again
+    assert taken == [0.1, 0.2, 0.3, 0.0, -0.15, 0.0, 0.0, 0.075]
+    opt.lr = 10.0  # lr only sets the initial step size
+    opt.step([np.array([1.0])])
+    assert opt.state[0]["step_size"][0] == 0.15

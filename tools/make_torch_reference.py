@@ -42,7 +42,7 @@ TORCH_VERSION = "2.13.0"
 #: torch class name for each optimlib name
 TORCH_NAMES = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adadelta": "Adadelta",
                "adam": "Adam", "adamw": "AdamW", "adamax": "Adamax", "nadam": "NAdam",
-               "radam": "RAdam"}
+               "radam": "RAdam", "rprop": "Rprop"}
 
 #: (optimizer, keyword arguments): defaults, each flag on and off, non-default values, combined
 GRID = {
@@ -122,6 +122,13 @@ GRID = {
         {"lr": 0.05, "weight_decay": 0.1, "decoupled_weight_decay": True},
         {"lr": 0.05, "betas": [0.3, 0.99], "eps": 1e-4},
     ],
+    "rprop": [
+        {},
+        {"lr": 0.05},
+        {"lr": 0.05, "etas": [0.3, 1.5]},
+        {"lr": 0.2, "step_sizes": [1e-3, 0.3]},  # both clamps act
+        {"lr": 1e-4, "etas": [0.7, 1.1], "step_sizes": [1e-3, 50.0]},  # clamped up at step 1
+    ],
 }
 
 
@@ -168,8 +175,9 @@ def run_torch(config: dict, problem: dict, steps: int = STEPS,
                   for k in range(len(SHAPES))]
         cls = getattr(torch.optim, TORCH_NAMES[config["optimizer"]])
         kw = dict(config["kwargs"])
-        if "betas" in kw:
-            kw["betas"] = tuple(kw["betas"])
+        for pair in ("betas", "etas", "step_sizes"):
+            if pair in kw:
+                kw[pair] = tuple(kw[pair])
         opt = cls(params, foreach=False, **kw)
         out = {}
         for t in range(1, steps + 1):

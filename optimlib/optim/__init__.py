@@ -12,6 +12,7 @@ from .base import Optimizer
 from .nadam import NAdam
 from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
 #: name -> class; lower-case names as Keras and torch users write them
@@ -25,6 +26,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
     "adamax": Adamax,
     "nadam": NAdam,
     "radam": RAdam,
+    "rprop": Rprop,
 }
 
 
