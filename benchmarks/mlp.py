@@ -33,8 +33,7 @@ def _blas_threads(n):
 
 def run_optimlib(dtype=np.float64, *, lr=1e-3, batch_size=32, target=0.97, max_epochs=50,
                  seed=0, threads=None) -> dict:
-    d = load_digits(dtype)
-    X, y, X_test, y_test = d
+    X, y, X_test, y_test = load_digits(dtype)[:4]
     model = build_mlp(SIZES, seed=seed, dtype=dtype)
     opt = optim.get("adam", model.params, lr=lr)
     rng = np.random.default_rng(seed)

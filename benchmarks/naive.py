@@ -15,6 +15,8 @@ import math
 
 import numpy as np
 
+from optimlib import optim
+
 __all__ = ["STEPS", "NaiveOptimizer"]
 
 
@@ -114,9 +116,13 @@ def radam(p, g, s, t, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
     return p - lr * mhat
 
 
-#: optimlib's registry name -> the naive step
+#: the optimizer's name in ``optimlib.optim.catalog`` -> its naive step (an optimizer without one
+#: is timed without the naive column, and the report says so)
 STEPS = {"sgd": sgd, "adagrad": adagrad, "rmsprop": rmsprop, "adadelta": adadelta, "adam": adam,
          "adamw": adamw, "adamax": adamax, "nadam": nadam, "radam": radam}
+_stray = sorted(set(STEPS) - set(optim.catalog.optimizers()))
+if _stray:
+    raise ValueError(f"naive steps for {_stray}, which are not optimizers of the catalog")
 
 
 class NaiveOptimizer:

@@ -18,29 +18,30 @@ from . import naive
 
 __all__ = ["Case", "configs", "bytes_per_element", "check_agreement", "time_case"]
 
-#: extra configurations beside each optimizer at its defaults: label -> (name, hyper)
-VARIANTS = {"sgd+momentum": ("sgd", {"momentum": 0.9})}
+#: extra configurations beside each optimizer at its defaults: label -> a preset of the catalog
+VARIANTS = {"sgd+momentum": "momentum"}
 
 
 @dataclass
 class Case:
     label: str          # e.g. "adam", "sgd+momentum"
-    name: str           # the name in optimlib.optim.OPTIMIZERS
+    name: str           # the optimizer's name in optimlib.optim.catalog (no preset)
     hyper: dict = field(default_factory=dict)
 
     @property
     def cls(self):
-        return optim.OPTIMIZERS[self.name]
+        return optim.catalog.entry(self.name).cls
 
 
 def configs() -> dict[str, Case]:
-    """Every optimizer in ``optimlib.optim.OPTIMIZERS`` at its defaults, plus :data:`VARIANTS`."""
+    """Every optimizer of ``optimlib.optim.catalog`` at its defaults, plus :data:`VARIANTS`."""
+    variants = {label: optim.catalog.entry(preset) for label, preset in VARIANTS.items()}
     out = {}
-    for name in optim.OPTIMIZERS:
+    for name in optim.catalog.optimizers():
         out[name] = Case(name, name)
-        for label, (base, hyper) in VARIANTS.items():
-            if base == name:
-                out[label] = Case(label, name, dict(hyper))
+        for label, e in variants.items():
+            if e.base == name:
+                out[label] = Case(label, name, dict(e.preset))
     return out
 
 

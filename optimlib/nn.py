@@ -16,23 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_same_length
+from ._checks import check_labels, check_same_length
 
 __all__ = ["Layer", "Dense", "ReLU", "Tanh", "softmax_cross_entropy", "Sequential", "MLP",
            "build_mlp", "check_labels"]
-
-
-def check_labels(name: str, y, n_classes: int) -> np.ndarray:
-    """``y`` as a 1-D integer array of class indices in ``[0, n_classes)``, else ``ValueError``."""
-    y = np.asarray(y)
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"{name} must be a 1-D integer array of class indices, "
-                         f"got dtype {y.dtype} and shape {y.shape}")
-    # why check: a label -1 would silently index the last class
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"{name} must hold class indices in [0, {n_classes - 1}], "
-                         f"got min {y.min()} and max {y.max()}")
-    return y
 
 
 class Layer:

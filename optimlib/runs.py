@@ -2,9 +2,9 @@
 hyperparameters: the computation behind the pictures of :mod:`optimlib.viz` (which re-exports
 :func:`run`, :func:`sweep` and :class:`Sweep`).
 
-Names: every optimizer of :mod:`optimlib.optim`, plus ``"gd"``, ``"momentum"`` and
+Names: the rows of :mod:`optimlib.optim.catalog`, which include ``"gd"``, ``"momentum"`` and
 ``"nesterov"`` (SGD presets) and ``"amsgrad"`` (Adam with ``amsgrad=True``). A missing ``lr``
-takes the name's demonstration learning rate (:data:`DEMO_LR`). Divergence is decided by
+takes the name's demonstration learning rate (the catalog's ``demo_lr``). Divergence is decided by
 :func:`optimlib.train.diverged`, as for :func:`~optimlib.train.minimize` and
 :func:`~optimlib.train.fit`.
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .optim import catalog
 from .train import diverged, minimize
 
 __all__ = ["BLOWUP", "DEMO_LR", "BETA_MEANING", "Sweep", "make", "run", "sweep", "grid_with",
@@ -24,46 +25,21 @@ __all__ = ["BLOWUP", "DEMO_LR", "BETA_MEANING", "Sweep", "make", "run", "sweep",
 #: outside every problem's window (on the quadratic, ~1000 times the start's distance)
 BLOWUP = 1e6
 
-#: names that are SGD with preset hyperparameters (as the book uses them)
-SGD_PRESETS = {
-    "gd": {},
-    "momentum": {"momentum": 0.9},
-    "nesterov": {"momentum": 0.9, "nesterov": True},
-}
-
-#: the learning rate a name runs with on the test problems when none is given
-DEMO_LR = {"gd": 0.1, "sgd": 0.1, "momentum": 0.05, "nesterov": 0.05, "adagrad": 0.5,
-           "rmsprop": 0.05, "adadelta": 1.0, "adam": 0.1, "adamw": 0.1, "adamax": 0.2,
-           "nadam": 0.1, "radam": 0.1, "amsgrad": 0.1, "lion": 0.02}
+#: the learning rate a name runs with on the test problems when none is given (the catalog's)
+DEMO_LR = {n: e.demo_lr for n, e in catalog.CATALOG.items() if e.demo_lr is not None}
 
 #: what the book's generic ``beta`` sets, per name (None: the optimizer has no such constant)
-BETA_MEANING = {"gd": None, "adagrad": None, "sgd": "momentum", "momentum": "momentum",
-                "nesterov": "momentum", "rmsprop": "alpha", "adadelta": "rho",
-                "adam": "beta1", "adamw": "beta1", "adamax": "beta1", "nadam": "beta1",
-                "radam": "beta1", "amsgrad": "beta1", "lion": "beta1"}
-
-
-def _base(name: str) -> tuple[str, dict]:
-    """The registry name and preset hyperparameters behind a book name."""
-    from . import optim
-    n = name.lower()
-    if n in SGD_PRESETS:
-        return "sgd", dict(SGD_PRESETS[n])
-    if n == "amsgrad" and "amsgrad" not in optim.OPTIMIZERS:
-        return "adam", {"amsgrad": True}
-    return n, {}
+BETA_MEANING = {n: ("beta1" if e.beta == "betas" else e.beta)
+                for n, e in catalog.CATALOG.items() if e.cls is not None}
 
 
 def make(name: str, params, **hyper):
     """An optimizer by book name over ``params`` (presets applied, :data:`DEMO_LR` if no lr)."""
-    from . import optim
-    if name.lower() not in DEMO_LR and "lr" not in hyper:
+    e = catalog.entry(name)
+    if e.demo_lr is None and "lr" not in hyper:
         raise ValueError(f"{name!r} has no demonstration learning rate: pass lr=..., or use one "
                          f"of {sorted(DEMO_LR)}")
-    base, preset = _base(name)
-    hyper = {**preset, **hyper}
-    hyper.setdefault("lr", DEMO_LR.get(name.lower()))
-    return optim.get(base, params, **hyper)
+    return catalog.make(name, params, **{"lr": e.demo_lr, **hyper})
 
 
 def run(problem, optimizer="sgd", steps: int = 100, x0=None, **hyper) -> np.ndarray:
@@ -132,30 +108,7 @@ class Sweep:
 
 def hyper_for(optimizer: str, params: dict) -> dict:
     """Turn the book's generic names (``beta``, ``beta1``, ``beta2``) into the optimizer's own."""
-    from . import optim
-    name = optimizer.lower()
-    h = dict(params)
-    base, _ = _base(name)
-    defaults = getattr(optim.OPTIMIZERS.get(base), "defaults", {})
-    for generic in ("beta", "beta1", "beta2"):
-        if generic not in h:
-            continue
-        v = h.pop(generic)
-        if "betas" in defaults:
-            b = list(h.get("betas", defaults["betas"]))
-            b[1 if generic == "beta2" else 0] = v
-            h["betas"] = tuple(b)
-        elif "momentum" in defaults:
-            h["momentum"] = v
-        elif "alpha" in defaults:
-            h["alpha"] = v
-        elif "rho" in defaults:
-            h["rho"] = v
-        else:
-            raise ValueError(f"{optimizer} has no beta-like hyperparameter")
-    if name in SGD_PRESETS and h.get("momentum") == 0:
-        h["nesterov"] = False  # SGD rejects Nesterov without momentum, which is plain SGD anyway
-    return h
+    return catalog.entry(optimizer).generic_hyper(params)
 
 
 def grid_with(grid, *values) -> np.ndarray:

@@ -9,7 +9,6 @@ crashing.
 from __future__ import annotations
 
 import math
-import numbers
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -18,9 +17,8 @@ from typing import Callable
 import numpy as np
 
 from . import optim
-from ._checks import check_number, check_same_length
+from ._checks import check_count, check_labels, check_number, check_same_length
 from .data import batches
-from .nn import check_labels
 
 __all__ = ["DivergenceWarning", "History", "Trajectory", "diverged", "fit", "minimize"]
 
@@ -49,7 +47,7 @@ def _get_optimizer(optimizer, params, opt_hyper: dict):
     """An optimizer over ``params``: built by name, or checked to hold exactly these arrays."""
     if isinstance(optimizer, str):
         return optim.get(optimizer, params, **opt_hyper)
-    if not isinstance(optimizer, optim.Optimizer):
+    if not isinstance(optimizer, (optim.Optimizer, optim.Combined)):
         raise ValueError(f"optimizer must be an optimizer name such as 'sgd' or an Optimizer, "
                          f"got {type(optimizer).__name__}")
     if opt_hyper:
@@ -63,10 +61,31 @@ def _get_optimizer(optimizer, params, opt_hyper: dict):
     return optimizer
 
 
-def _check_count(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
+def _scheduler(opt, schedule) -> Callable[[], None]:
+    """What to call before each step so that ``schedule`` sets the hyperparameters it drives.
+
+    ``schedule`` is ``f`` (it drives ``lr``) or ``{"lr": f, "momentum": g, ...}``; each is
+    called with ``opt.t``, the number of steps already taken (0 before the first)."""
+    if schedule is None:
+        return lambda: None
+    if callable(schedule):
+        schedule = {"lr": schedule}
+    if not isinstance(schedule, dict) or not all(callable(f) for f in schedule.values()):
+        raise TypeError("schedule must be a function of the step count t (it sets lr) or a dict "
+                        "{hyperparameter name: function of t}, e.g. {'lr': f, 'momentum': g}")
+    unknown = sorted(set(schedule) - set(opt.defaults))
+    if unknown:
+        raise TypeError(f"schedule drives unknown hyperparameter(s) {unknown}; "
+                        f"{type(opt).__name__} accepts {sorted(opt.defaults)}")
+    items = list(schedule.items())
+
+    def apply():
+        t = opt.t
+        try:
+            opt.set_hyper(**{k: f(t) for k, f in items})
+        except (TypeError, ValueError) as e:  # e.g. a NaN from the schedule: say when
+            raise type(e)(f"the schedule at step {t}: {e}") from None
+    return apply
 
 
 def _finite(a: np.ndarray) -> bool:
@@ -103,12 +122,12 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
     ``optimizer`` is a name (built over a copy of ``x0`` with ``opt_hyper``; ``x0=None`` starts
     at ``problem.start``) or an Optimizer holding one array, which is then moved: x0 is copied
     into it unless x0 is None.
-    ``schedule(t) -> lr`` sets the learning rate before step t (t = 0 for the first).
+    ``schedule`` drives hyperparameters as in :func:`fit`.
     Stops at the first non-finite point, gradient or value, and, with ``blowup``, at the first
     value beyond ``blowup * max(|f(x0)|, 1)`` in magnitude (the point has left for infinity);
     the trajectory keeps the prefix before it.
     """
-    steps = _check_count("steps", steps, 0)
+    steps = check_count("steps", steps, 0)
     if blowup is not None:
         blowup = check_number("blowup", blowup, 1.0, low_open=True)
     if isinstance(optimizer, str):
@@ -120,9 +139,9 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
         x = np.array(x0, dtype=np.float64)  # a copy: the caller's x0 is not moved
         opt = optim.get(optimizer, [x], **opt_hyper)
     else:
-        if not isinstance(optimizer, optim.Optimizer) or len(optimizer.params) != 1:
+        if not isinstance(optimizer, (optim.Optimizer, optim.Combined)) or len(optimizer.params) != 1:
             raise ValueError("optimizer must be a name or an Optimizer holding exactly one array (the point)")
-        opt = _get_optimizer(optimizer, optimizer.params, opt_hyper)
+        opt = _get_optimizer(optimizer, optimizer.params, opt_hyper).train()
         x = opt.params[0]
         if x0 is not None:
             if np.shape(x0) != x.shape:
@@ -135,6 +154,7 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
     f0 = float(problem.value(x))
     if not math.isfinite(f0):
         raise ValueError(f"the problem's value at x0 = {x} is {f0}, not finite")
+    scheduled = _scheduler(opt, schedule)
 
     limit = None if blowup is None else blowup * max(abs(f0), 1.0)
     xs = np.empty((steps + 1, x.size))
@@ -144,8 +164,7 @@ def minimize(problem, optimizer, x0, steps: int, *, schedule: Callable | None = 
     # numpy's own overflow warnings would bury the one clear message given below
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, steps + 1):
-            if schedule is not None:
-                opt.lr = schedule(opt.t)
+            scheduled()
             g = np.asarray(problem.grad(x), dtype=x.dtype)
             if not _finite(g):
                 message, kept = _diverged_message(k, "gradient", g), k
@@ -232,22 +251,29 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
     name (``fit(model, "adam", data, lr=1e-3)``) or an Optimizer built over ``model.params``.
     ``data``: (X_train, y_train) or (X_train, y_train, X_test, y_test), or what ``load_digits()``
     returns; from ``load_digits(validation=True)`` the validation split is scored too
-    (``History.val_loss``, ``val_acc``), for choosing hyperparameters without the test set. Mini-batches are reshuffled each epoch by ``default_rng(seed)``, so
-    the same seed gives the same history. ``schedule(t) -> lr`` sets the learning rate before
-    step t (t = the optimizer's step count, 0 for its first step). ``progress=False`` hides
-    the progress bar.
+    (``History.val_loss``, ``val_acc``), for choosing hyperparameters without the test set.
+    Mini-batches are reshuffled each epoch by ``default_rng(seed)``, so the same seed gives the
+    same history. ``progress=False`` hides the progress bar.
+
+    ``schedule``: a function ``f(t)`` that sets the learning rate, or a dict that drives any
+    hyperparameters, ``{"lr": f, "momentum": g}``; before each step each is called with ``t``,
+    the optimizer's number of steps already taken (0 for its first step), and the step uses
+    the value. The optimizer is in train mode while it steps and in eval mode while each
+    epoch's losses and accuracies are measured (``opt.eval()``; it matters for methods that
+    evaluate at another point than they train at).
 
     Training stops as diverged when a mini-batch loss or gradient is NaN or infinite, or when
     the loss exceeds ``blowup`` times its start, max(first loss, log n_classes); None turns
     that second test off. Why both: softmax cross-entropy has bounded gradients, so a far too
     large learning rate sends the loss to 1e5, not to inf, and NaN alone would rarely fire.
     """
-    epochs = _check_count("epochs", epochs, 0)
-    batch_size = _check_count("batch_size", batch_size, 1)
+    epochs = check_count("epochs", epochs, 0)
+    batch_size = check_count("batch_size", batch_size, 1)
     if blowup is not None:
         blowup = check_number("blowup", blowup, 1.0, low_open=True)
     X, y, X_test, y_test, X_val, y_val = _split_data(data, model)
-    opt = _get_optimizer(optimizer, model.params, opt_hyper)
+    opt = _get_optimizer(optimizer, model.params, opt_hyper).train()
+    scheduled = _scheduler(opt, schedule)
     rng = np.random.default_rng(seed)
     # each batch is gathered into these arrays: no new allocation per step
     X_batch = np.empty((min(batch_size, len(X)), X.shape[1]), X.dtype)
@@ -265,8 +291,7 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
             for idx in batches(len(X), batch_size, rng):
                 xb = np.take(X, idx, axis=0, out=X_batch[:len(idx)])
                 yb = np.take(y, idx, out=y_batch[:len(idx)])
-                if schedule is not None:
-                    opt.lr = schedule(opt.t)
+                scheduled()
                 loss = model.loss_and_grad(xb, yb)
                 if limit is None and blowup is not None:
                     limit = blowup * max(loss, math.log(model.n_classes))
@@ -278,7 +303,9 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
             if h.message:
                 h.diverged = True
                 break
+            opt.eval()
             _record_epoch(h, model, X, y, X_test, y_test, X_val, y_val)
+            opt.train()
             h.epoch_seconds.append(time.perf_counter() - t0)
             bar.set_postfix(loss=f"{h.train_loss[-1]:.4f}",
                             **({"test_acc": f"{h.test_acc[-1]:.3f}"} if h.test_acc else {}))

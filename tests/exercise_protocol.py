@@ -1,5 +1,19 @@
-"""What every exercise check must do, shared by the tests of each part's checks."""
+"""What every exercise check must do, shared by the tests of each chapter's checks."""
+import importlib
+
 import pytest
+
+
+def checks_of(module: str) -> set[str]:
+    """The checks defined in ``optimlib.exercises.<module>`` (e.g. ``"ch04_gradient_descent"``)."""
+    mod = importlib.import_module(f"optimlib.exercises.{module}")
+    return {n for n, f in vars(mod).items()
+            if n.startswith("check_") and getattr(f, "__module__", None) == mod.__name__}
+
+
+def assert_covers(cases, module: str) -> None:
+    """A chapter's test file tests every check its module defines, and only those."""
+    assert {c[0].__name__ for c in cases} == checks_of(module)
 
 
 def assert_follows_protocol(check, right, wrong, phrase, capsys):

@@ -219,8 +219,8 @@ def test_linear_softmax_classifier():
 
 
 def test_no_hidden_layer_equals_optimlib_linear():
-    """Part I's softmax classifier (optimlib.linear) and MLP([64, 10]) are one model."""
-    linear = pytest.importorskip("optimlib.linear")
+    """Part I's softmax classifier (optimlib.softmax_regression) and MLP([64, 10]) are one model."""
+    linear = pytest.importorskip("optimlib.softmax_regression")
     rng = np.random.default_rng(6)
     model = MLP([64, 10], seed=6)
     model.params[1][...] = rng.standard_normal(10)
@@ -261,8 +261,10 @@ def test_bad_input():
         model.loss_and_grad(X, np.array([0, 1, 2, 3, 0, 0]))
     with pytest.raises(ValueError, match="class indices"):
         model.loss_and_grad(X, np.array([0, 1, 2, -1, 0, 0]))  # -1 would silently mean "class 2"
-    with pytest.raises(ValueError, match="integer"):
+    with pytest.raises(TypeError, match="y must hold integer class indices, got dtype float64"):
         model.loss_and_grad(X, np.zeros(6))
+    with pytest.raises(ValueError, match=r"y must be a 1-D array of class indices, got shape \(6, 1\)"):
+        model.loss_and_grad(X, np.zeros((6, 1), int))
     with pytest.raises(ValueError, match="same number of rows"):
         model.loss_and_grad(X, np.zeros(5, int))
     with pytest.raises(ValueError, match=r"X must have shape \(n, 4\)"):

@@ -46,8 +46,10 @@ def test_make_by_book_name_and_no_silent_fallback_rate():
     opt = runs.make("nesterov", [x])
     assert opt.hyper["nesterov"] and opt.hyper["momentum"] == 0.9
     assert opt.hyper["lr"] == runs.DEMO_LR["nesterov"]
-    with pytest.raises(ValueError, match="demonstration learning rate"):
+    with pytest.raises(ValueError, match="unknown optimizer 'no_such_optimizer'; known: gd, sgd"):
         runs.make("no_such_optimizer", [x])
+    with pytest.raises(ValueError, match="'random_search' has no demonstration learning rate"):
+        runs.make("random_search", [x])
 
 
 def test_grid_with_puts_exact_values_in():

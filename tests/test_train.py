@@ -160,12 +160,15 @@ def test_fit_bad_input(small):
         ((X, y, Xt), {}, r"data must be"),
         ((X, y), {"batch_size": 0}, r"batch_size must be an integer >= 1, got 0"),
         ((X, y), {"batch_size": -5}, r"batch_size"),
-        ((X, y), {"batch_size": 2.5}, r"batch_size"),
         ((X, y), {"epochs": -1}, r"epochs must be an integer >= 0, got -1"),
     ]
     for data, kw, msg in cases:
         with pytest.raises(ValueError, match=msg):
             fit(model, "sgd", data, **{"epochs": 1, "batch_size": 32, **kw}, progress=False)
+    with pytest.raises(TypeError, match="batch_size must be an integer >= 1, got float 2.5"):
+        fit(model, "sgd", (X, y), 1, 2.5, progress=False)
+    with pytest.raises(TypeError, match="y_train must hold integer class indices"):
+        fit(model, "sgd", (X, y.astype(float)), 1, progress=False)
 
 
 def test_fit_optimizer_must_hold_the_models_arrays(small):
@@ -280,3 +283,14 @@ def test_minimize_bad_input():
     with pytest.raises(ValueError, match="lr must lie in"):
         minimize(q, "sgd", [1.0, 1.0], 3, schedule=lambda t: -1.0)
 
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -0.5])
+def test_a_schedule_returning_a_bad_value_is_an_error_naming_the_step(small, bad):
+    schedule = lambda t: 0.1 if t < 3 else bad  # noqa: E731
+    with pytest.raises(ValueError, match=r"the schedule at step 3: lr must lie in"):
+        fit(build_mlp((64, 8, 10), seed=0), "sgd", small, 1, 16, progress=False, schedule=schedule)
+    with pytest.raises(ValueError, match=r"the schedule at step 3: lr must lie in"):
+        minimize(_Quadratic(), "sgd", [1.0, 1.0], 10, schedule=schedule)
+    with pytest.raises(TypeError, match="the schedule at step 0: lr must be a real number"):
+        minimize(_Quadratic(), "sgd", [1.0, 1.0], 10, schedule=lambda t: "0.1")

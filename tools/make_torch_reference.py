@@ -32,6 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
+from optimlib.optim import catalog  # noqa: E402
+
 OUT = Path(__file__).resolve().parent.parent / "tests" / "reference" / "torch_optim.npz"
 SHAPES = [(), (5,), (3, 4)]
 STEPS = 100
@@ -39,12 +42,12 @@ CHECKPOINTS = (1, 2, 10, 50, 100)
 SEED = 20240613
 TORCH_VERSION = "2.13.0"
 
-#: torch class name for each optimlib name
-TORCH_NAMES = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adadelta": "Adadelta",
-               "adam": "Adam", "adamw": "AdamW", "adamax": "Adamax", "nadam": "NAdam",
-               "radam": "RAdam", "rprop": "Rprop"}
+#: torch class name for each optimizer of the catalog that torch has
+TORCH_NAMES = {name: catalog.entry(name).torch for name in catalog.optimizers()
+               if catalog.entry(name).torch}
 
-#: (optimizer, keyword arguments): defaults, each flag on and off, non-default values, combined
+#: (optimizer, keyword arguments): defaults, each flag on and off, non-default values, combined.
+#: An optimizer not listed gets :func:`default_grid`.
 GRID = {
     "sgd": [
         {},
@@ -132,10 +135,21 @@ GRID = {
 }
 
 
+def default_grid(name: str) -> list[dict]:
+    """Defaults, twice the default learning rate, and each switch (a bool default) turned on."""
+    defaults = catalog.entry(name).cls.defaults
+    flags = [k for k, v in defaults.items() if v is False]
+    return [{}, {"lr": 2 * defaults["lr"]}, *({"lr": 2 * defaults["lr"], k: True} for k in flags)]
+
+
 def configs() -> list[dict]:
-    """The grid as a list of ``{"id", "optimizer", "kwargs"}``."""
+    """The grid as a list of ``{"id", "optimizer", "kwargs"}``, every optimizer torch has."""
+    unknown = sorted(set(GRID) - set(TORCH_NAMES))
+    if unknown:
+        raise ValueError(f"GRID lists {unknown}, which are not optimizers of the catalog with a "
+                         f"torch counterpart")
     return [{"id": f"{name}-{i:02d}", "optimizer": name, "kwargs": kw}
-            for name, kws in GRID.items() for i, kw in enumerate(kws)]
+            for name in TORCH_NAMES for i, kw in enumerate(GRID.get(name) or default_grid(name))]
 
 
 def make_problem(seed: int = SEED) -> dict:

@@ -3,7 +3,8 @@
 ``load_digits()`` returns the UCI optical handwritten digits (8x8, 1,797 images, CC BY 4.0;
 see ``optimlib/data/README.md``) with a fixed train/test split; ``load_digits(validation=True)``
 also carves a fixed validation split out of the training images, for choosing hyperparameters
-without looking at the test set.
+without looking at the test set. ``make_sparse_features()`` is a seeded synthetic problem with
+rare informative features (the case Adagrad was made for).
 """
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._checks import check_count, check_flag, check_labels
+
 _HERE = pathlib.Path(__file__).resolve().parent
 
-__all__ = ["Digits", "load_digits", "batches", "one_hot", "make_linear_regression"]
+__all__ = ["Digits", "load_digits", "batches", "one_hot", "make_linear_regression",
+           "SparseFeatures", "make_sparse_features"]
 
 
 class Digits(NamedTuple):
@@ -43,8 +47,7 @@ def load_digits(dtype=np.float64, scale: bool = True, validation: bool = False) 
     With ``scale=True`` pixels are divided by 16 so that features lie in [0, 1]; this keeps
     the same learning rates sensible across chapters. Labels are ``int64`` class indices 0..9.
     """
-    if not isinstance(validation, bool):
-        raise TypeError(f"validation must be True or False, got {validation!r}")
+    validation = check_flag("validation", validation)
     with np.load(_HERE / "digits.npz") as f:
         X, y, tr, te, va = f["X"], f["y"], f["train_idx"], f["test_idx"], f["val_idx"]
     X = X.astype(dtype) / (16.0 if scale else 1.0)
@@ -57,11 +60,7 @@ def load_digits(dtype=np.float64, scale: bool = True, validation: bool = False) 
 
 def one_hot(y: np.ndarray, n_classes: int) -> np.ndarray:
     """Rows of the identity: ``one_hot([2, 0], 3) == [[0, 0, 1], [1, 0, 0]]``."""
-    y = np.asarray(y)
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"y must be a 1-D integer array of class indices, got {y.dtype} of shape {y.shape}")
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"labels must lie in [0, {n_classes - 1}], got min {y.min()} and max {y.max()}")
+    y = check_labels("y", y, check_count("n_classes", n_classes, 1))
     out = np.zeros((y.size, n_classes))
     out[np.arange(y.size), y] = 1.0
     return out
@@ -69,8 +68,7 @@ def one_hot(y: np.ndarray, n_classes: int) -> np.ndarray:
 
 def batches(n: int, batch_size: int, rng: np.random.Generator | None = None):
     """Yield index arrays that cover ``range(n)`` once, in mini-batches (shuffled if ``rng``)."""
-    if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
+    batch_size = check_count("batch_size", batch_size, 1)
     order = rng.permutation(n) if rng is not None else np.arange(n)
     for start in range(0, n, batch_size):
         yield order[start:start + batch_size]
@@ -82,3 +80,6 @@ def make_linear_regression(n: int = 200, d: int = 5, noise: float = 0.1, seed: i
     X = rng.standard_normal((n, d))
     w_star = rng.standard_normal(d)
     return X, X @ w_star + noise * rng.standard_normal(n), w_star
+
+
+from .sparse import SparseFeatures, make_sparse_features  # noqa: E402

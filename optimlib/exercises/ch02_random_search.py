@@ -12,7 +12,7 @@ __all__ = ['check_attempts_for_confidence', 'check_one_fifth_step', 'check_recor
 
 @exercise("Attempts for 99% confidence")
 def check_attempts_for_confidence(attempts_for_confidence):
-    from ..search import hit_probability
+    from ..random_search import hit_probability
     for d, r, c in [(2, 0.5, 0.99), (5, 1.0, 0.9), (10, 0.5, 0.99), (30, 1.0, 0.5), (100, 0.5, 0.99)]:
         p = hit_probability(d, r)
         expected = math.ceil(math.log1p(-c) / math.log1p(-p))
@@ -39,7 +39,7 @@ def check_attempts_for_confidence(attempts_for_confidence):
 def check_one_fifth_step(sigma):
     from statistics import NormalDist
     from ..data import load_digits
-    from ..linear import SoftmaxLinear
+    from ..softmax_regression import SoftmaxLinear
     d = load_digits()
     model = SoftmaxLinear(d.X_train, d.y_train)
     grad_norm = float(np.linalg.norm(model.grad(np.zeros(model.size))))

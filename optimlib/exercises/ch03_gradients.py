@@ -26,7 +26,7 @@ def check_gradient_bug(answer):
 def check_l2_gradient(loss_grad_l2, lam: float = 0.1):
     from ..data import load_digits
     from ..gradients import numerical_gradient
-    from ..linear import SoftmaxLinear
+    from ..softmax_regression import SoftmaxLinear
     d = load_digits()
     model = SoftmaxLinear(d.X_train[:50], d.y_train[:50])
     theta = model.init(np.random.default_rng(1), scale=0.1)

@@ -1,42 +1,26 @@
 """Optimizers written from their equations, equal to ``torch.optim`` step for step.
 
-``get(name, params, **hyper)`` builds one by name, as Keras's ``optimizer="adam"`` does.
+``get(name, params, **hyper)`` builds one by name, as Keras's ``optimizer="adam"`` does. The
+names, and what the book knows about each, are the rows of :mod:`optimlib.optim.catalog`.
 """
 from __future__ import annotations
 
-from .adadelta import Adadelta
-from .adagrad import Adagrad
-from .adam import Adam, AdamW
-from .adamax import Adamax
+from . import catalog
 from .base import Optimizer
-from .nadam import NAdam
-from .radam import RAdam
-from .rmsprop import RMSprop
-from .rprop import Rprop
-from .sgd import SGD
+from .combined import Combined
 
-#: name -> class; lower-case names as Keras and torch users write them
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    "sgd": SGD,
-    "adagrad": Adagrad,
-    "rmsprop": RMSprop,
-    "adadelta": Adadelta,
-    "adam": Adam,
-    "adamw": AdamW,
-    "adamax": Adamax,
-    "nadam": NAdam,
-    "radam": RAdam,
-    "rprop": Rprop,
-}
+#: name -> class; lower-case names as Keras and torch users write them (the catalog's optimizers)
+OPTIMIZERS: dict[str, type[Optimizer]] = catalog.optimizers()
+globals().update({cls.__name__: cls for cls in OPTIMIZERS.values()})  # optim.Adam, optim.SGD, ...
 
 
 def get(name: str, params, **hyper) -> Optimizer:
-    """``get("sgd", params, lr=0.1)``: the optimizer called ``name`` (case-insensitive)."""
-    try:
-        cls = OPTIMIZERS[name.lower()]
-    except (KeyError, AttributeError):
-        raise ValueError(f"unknown optimizer {name!r}; known: {', '.join(sorted(OPTIMIZERS))}") from None
-    return cls(params, **hyper)
+    """``get("sgd", params, lr=0.1)``: the optimizer called ``name`` (case-insensitive).
+
+    Any name of the catalog that is an optimizer works, presets included:
+    ``get("nesterov", params)`` is ``SGD(params, momentum=0.9, nesterov=True)``."""
+    return catalog.make(name, params, **hyper)
 
 
-__all__ = ["Optimizer", "OPTIMIZERS", "get", *[c.__name__ for c in OPTIMIZERS.values()]]
+__all__ = ["Optimizer", "Combined", "OPTIMIZERS", "catalog", "get",
+           *[c.__name__ for c in OPTIMIZERS.values()]]

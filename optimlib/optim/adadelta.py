@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_number
-from ._common import check_eps
 from .base import Optimizer
 
 
@@ -40,14 +39,12 @@ class Adadelta(Optimizer):
     def validate(cls, h):
         h = super().validate(h)
         h["rho"] = check_number("rho", h["rho"], 0.0, 1.0)
-        h["eps"] = check_eps(h["eps"])
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
         return h
 
     def init_state(self, p):
         return {"square_avg": np.zeros_like(p), "acc_delta": np.zeros_like(p)}
 
-    def update(self, p, g, square_avg, acc_delta, *, lr, rho, eps, weight_decay, step):
+    def update(self, p, g, square_avg, acc_delta, *, lr, rho, eps, weight_decay):
         if weight_decay:
             g = g + weight_decay * p
         square_avg *= rho
@@ -57,3 +54,13 @@ class Adadelta(Optimizer):
         acc_delta *= rho
         acc_delta += (1 - rho) * delta * delta
         p += -lr * delta
+
+    def effective_lr(self):
+        r""":math:`\eta \sqrt{u_t + \epsilon} / \sqrt{v_t + \epsilon}`: the step per unit of
+        gradient that the next step takes when the gradient's square equals its running average
+        :math:`v_t` (so that :math:`v` stays put); the last step's ratio used :math:`u_{t-1}`,
+        which the state no longer holds."""
+        self._last_step()
+        h = self.hyper
+        return [h["lr"] * np.sqrt(s["acc_delta"] + h["eps"]) / np.sqrt(s["square_avg"] + h["eps"])
+                for s in self.state]

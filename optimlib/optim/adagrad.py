@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_number
-from ._common import check_eps
 from .base import Optimizer
 
 
@@ -41,20 +40,24 @@ class Adagrad(Optimizer):
     def validate(cls, h):
         h = super().validate(h)
         h["lr_decay"] = check_number("lr_decay", h["lr_decay"], 0.0)
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
         h["initial_accumulator_value"] = check_number(
             "initial_accumulator_value", h["initial_accumulator_value"], 0.0)
-        h["eps"] = check_eps(h["eps"])
         return h
 
     def init_state(self, p):
         return {"sum": np.full_like(p, self.hyper["initial_accumulator_value"])}
 
-    def update(self, p, g, sum, *, lr, lr_decay, weight_decay, initial_accumulator_value, eps,
-               step):
+    def update(self, p, g, sum, *, lr, lr_decay, weight_decay, eps, step):
         if weight_decay:
             g = g + weight_decay * p
         clr = lr / (1 + (step - 1) * lr_decay)
         sum += g * g
         std = np.sqrt(sum) + eps
         p += -clr * g / std
+
+    def effective_lr(self):
+        r""":math:`\tilde\eta / (\sqrt{s_t} + \epsilon)`, per unit of the gradient :math:`g_t`."""
+        self._last_step()
+        h = self.hyper
+        clr = h["lr"] / (1 + (self.t - 1) * h["lr_decay"])
+        return [clr / (np.sqrt(s["sum"]) + h["eps"]) for s in self.state]

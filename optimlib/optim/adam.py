@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_number
-from ._common import check_betas, check_eps, check_flag, lerp_
+from ._common import lerp_
 from .base import Optimizer
 
 
@@ -44,18 +43,6 @@ class Adam(Optimizer):
     defaults = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False,
                     decoupled_weight_decay=False)
 
-    @classmethod
-    def validate(cls, h):
-        h = super().validate(h)
-        h["betas"] = check_betas(h["betas"])
-        h["eps"] = check_eps(h["eps"])
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
-        h["amsgrad"] = check_flag("amsgrad", h["amsgrad"])
-        if "decoupled_weight_decay" in h:
-            h["decoupled_weight_decay"] = check_flag("decoupled_weight_decay",
-                                                     h["decoupled_weight_decay"])
-        return h
-
     def init_state(self, p):
         state = {"exp_avg": np.zeros_like(p), "exp_avg_sq": np.zeros_like(p)}
         if self.hyper["amsgrad"]:
@@ -82,6 +69,18 @@ class Adam(Optimizer):
         else:
             denom = np.sqrt(exp_avg_sq) / bias_correction2 ** 0.5 + eps
         p += -step_size * exp_avg / denom
+
+    def effective_lr(self):
+        r""":math:`\eta / (1-\beta_1^t) / (\sqrt{\hat v_t} + \epsilon)`, per unit of the first
+        moment :math:`m_t` (AMSGrad: :math:`\hat v_t` from the running maximum)."""
+        self._last_step()
+        h, t = self.hyper, self.t
+        (beta1, beta2), out = h["betas"], []
+        for s in self.state:
+            v = s["max_exp_avg_sq"] if h["amsgrad"] else s["exp_avg_sq"]
+            denom = np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + h["eps"]
+            out.append(h["lr"] / (1 - beta1 ** t) / denom)
+        return out
 
 
 class AdamW(Adam):

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_number
-from ._common import check_betas, check_eps, lerp_
+from ._common import lerp_
 from .base import Optimizer
 
 
@@ -35,14 +34,6 @@ class Adamax(Optimizer):
 
     defaults = dict(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
 
-    @classmethod
-    def validate(cls, h):
-        h = super().validate(h)
-        h["betas"] = check_betas(h["betas"])
-        h["eps"] = check_eps(h["eps"])
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
-        return h
-
     def init_state(self, p):
         return {"exp_avg": np.zeros_like(p), "exp_inf": np.zeros_like(p)}
 
@@ -55,3 +46,9 @@ class Adamax(Optimizer):
         np.maximum(exp_inf, np.abs(g) + eps, out=exp_inf)
         clr = lr / (1 - beta1 ** step)
         p += -clr * exp_avg / exp_inf
+
+    def effective_lr(self):
+        r""":math:`\eta / (1-\beta_1^t) / u_t`, per unit of the first moment :math:`m_t`."""
+        self._last_step()
+        h = self.hyper
+        return [h["lr"] / (1 - h["betas"][0] ** self.t) / s["exp_inf"] for s in self.state]

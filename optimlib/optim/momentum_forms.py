@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_number
+from .._checks import check_count, check_number
 from .base import Optimizer
 
 __all__ = ["VelocitySGD", "nesterov_lookahead"]
@@ -46,15 +46,12 @@ class VelocitySGD(Optimizer):
     def validate(cls, h):
         h = super().validate(h)
         h["momentum"] = check_number("momentum", h["momentum"], 0.0)
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
-        h["nesterov"] = bool(h["nesterov"])
         return h
 
     def init_state(self, p):
         return {"velocity": np.zeros_like(p)}
 
-    def update(self, p, g, velocity, *, lr, momentum, weight_decay, nesterov,
-               step):
+    def update(self, p, g, velocity, *, lr, momentum, weight_decay, nesterov):
         if weight_decay:
             g = g + weight_decay * p
         velocity *= momentum
@@ -80,12 +77,11 @@ def nesterov_lookahead(grad, x0, lr: float, momentum: float, steps: int):
     """
     lr = check_number("lr", lr, 0.0)
     beta = check_number("momentum", momentum, 0.0)
-    if int(steps) != steps or steps < 0:
-        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
+    steps = check_count("steps", steps, 0)
     theta = np.array(x0, dtype=float)
     v = np.zeros_like(theta)
     thetas, ahead = [theta.copy()], [theta.copy()]
-    for _ in range(int(steps)):
+    for _ in range(steps):
         look = theta + beta * v                      # where momentum is heading
         v = beta * v - lr * np.asarray(grad(look), dtype=float)
         theta = theta + v

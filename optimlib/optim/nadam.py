@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_number
-from ._common import check_betas, check_eps, check_flag, lerp_
+from ._common import lerp_
 from .base import Optimizer
 
 
@@ -49,12 +49,7 @@ class NAdam(Optimizer):
     @classmethod
     def validate(cls, h):
         h = super().validate(h)
-        h["betas"] = check_betas(h["betas"])
-        h["eps"] = check_eps(h["eps"])
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
         h["momentum_decay"] = check_number("momentum_decay", h["momentum_decay"], 0.0)
-        h["decoupled_weight_decay"] = check_flag("decoupled_weight_decay",
-                                                 h["decoupled_weight_decay"])
         return h
 
     def mu(self, t: int) -> float:
@@ -68,7 +63,7 @@ class NAdam(Optimizer):
     def init_state(self, p):
         return {"exp_avg": np.zeros_like(p), "exp_avg_sq": np.zeros_like(p)}
 
-    def update(self, p, g, exp_avg, exp_avg_sq, *, lr, betas, eps, weight_decay, momentum_decay,
+    def update(self, p, g, exp_avg, exp_avg_sq, *, lr, betas, eps, weight_decay,
                decoupled_weight_decay, step):
         beta1, beta2 = betas
         if weight_decay:
@@ -85,3 +80,11 @@ class NAdam(Optimizer):
         denom = np.sqrt(exp_avg_sq / (1 - beta2 ** step)) + eps
         p += -lr * (1.0 - mu) / (1.0 - mu_product) * g / denom
         p += (-lr * mu_next) / (1.0 - mu_product_next) * exp_avg / denom
+
+    def effective_lr(self):
+        r""":math:`\eta / (\sqrt{\hat v_t} + \epsilon)`, per unit of the bias-corrected Nesterov
+        direction :math:`\frac{1-\mu_t}{1-\Pi_t} g_t + \frac{\mu_{t+1}}{1-\Pi_t\mu_{t+1}} m_t`."""
+        self._last_step()
+        h = self.hyper
+        bc2 = 1 - h["betas"][1] ** self.t
+        return [h["lr"] / (np.sqrt(s["exp_avg_sq"] / bc2) + h["eps"]) for s in self.state]

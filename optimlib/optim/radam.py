@@ -3,9 +3,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_number
-from ._common import check_betas, check_eps, check_flag, lerp_
+from ._common import lerp_
 from .base import Optimizer
+
+
+def rectification(beta2: float, t: int) -> float | None:
+    r""":math:`r_t`, or None while :math:`\rho_t \le 5` (the variance of :math:`v_t` is not yet
+    finite enough to trust)."""
+    rho_inf = 2 / (1 - beta2) - 1
+    rho_t = rho_inf - 2 * t * (beta2 ** t) / (1 - beta2 ** t)
+    if rho_t <= 5.0:
+        return None
+    return ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
 
 
 class RAdam(Optimizer):
@@ -46,16 +55,6 @@ class RAdam(Optimizer):
     defaults = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                     decoupled_weight_decay=False)
 
-    @classmethod
-    def validate(cls, h):
-        h = super().validate(h)
-        h["betas"] = check_betas(h["betas"])
-        h["eps"] = check_eps(h["eps"])
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
-        h["decoupled_weight_decay"] = check_flag("decoupled_weight_decay",
-                                                 h["decoupled_weight_decay"])
-        return h
-
     def init_state(self, p):
         return {"exp_avg": np.zeros_like(p), "exp_avg_sq": np.zeros_like(p)}
 
@@ -73,12 +72,22 @@ class RAdam(Optimizer):
         bias_correction1 = 1 - beta1 ** step
         bias_correction2 = 1 - beta2 ** step
         bias_corrected_exp_avg = exp_avg / bias_correction1
-        rho_inf = 2 / (1 - beta2) - 1
-        rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
-        if rho_t > 5.0:
+        rect = rectification(beta2, step)
+        if rect is not None:
             adaptive_lr = bias_correction2 ** 0.5 / (np.sqrt(exp_avg_sq) + eps)
-            rect = ((rho_t - 4) * (rho_t - 2) * rho_inf
-                    / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
             p -= bias_corrected_exp_avg * lr * adaptive_lr * rect
         else:
             p -= bias_corrected_exp_avg * lr
+
+    def effective_lr(self):
+        r""":math:`\eta\, l_t r_t / (1-\beta_1^t)` once :math:`\rho_t > 5`, else
+        :math:`\eta / (1-\beta_1^t)`: per unit of the first moment :math:`m_t`."""
+        self._last_step()
+        h, t = self.hyper, self.t
+        beta1, beta2 = h["betas"]
+        bc1, bc2 = 1 - beta1 ** t, 1 - beta2 ** t
+        rect = rectification(beta2, t)
+        if rect is None:
+            return [np.full(s["exp_avg"].shape, h["lr"] / bc1) for s in self.state]
+        return [h["lr"] * rect / bc1 * bc2 ** 0.5 / (np.sqrt(s["exp_avg_sq"]) + h["eps"])
+                for s in self.state]

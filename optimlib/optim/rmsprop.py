@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_number
-from ._common import check_eps, check_flag, lerp_
+from ._common import lerp_
 from .base import Optimizer
 
 
@@ -46,10 +46,7 @@ class RMSprop(Optimizer):
     def validate(cls, h):
         h = super().validate(h)
         h["alpha"] = check_number("alpha", h["alpha"], 0.0, 1.0)
-        h["eps"] = check_eps(h["eps"])
-        h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
         h["momentum"] = check_number("momentum", h["momentum"], 0.0)
-        h["centered"] = check_flag("centered", h["centered"])
         return h
 
     def init_state(self, p):
@@ -61,7 +58,7 @@ class RMSprop(Optimizer):
         return state
 
     def update(self, p, g, square_avg, momentum_buffer=None, grad_avg=None, *, lr, alpha, eps,
-               weight_decay, momentum, centered, step):
+               weight_decay, momentum, centered):
         if weight_decay:
             g = g + weight_decay * p
         square_avg *= alpha
@@ -77,3 +74,13 @@ class RMSprop(Optimizer):
             p += -lr * momentum_buffer
         else:
             p += -lr * g / avg
+
+    def effective_lr(self):
+        r""":math:`\eta / (\sqrt{\tilde v_t} + \epsilon)`, per unit of the gradient (with
+        momentum, per unit of what it adds to the buffer)."""
+        self._last_step()
+        h, out = self.hyper, []
+        for s in self.state:
+            v = s["square_avg"] - s["grad_avg"] * s["grad_avg"] if h["centered"] else s["square_avg"]
+            out.append(h["lr"] / (np.sqrt(v) + h["eps"]))
+        return out

@@ -3,16 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_number
+from .._checks import check_number, check_pair
 from .base import Optimizer
-
-
-def _check_pair(name: str, value, what: str) -> tuple:
-    try:
-        a, b = value
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a pair ({what}), got {value!r}") from None
-    return a, b
 
 
 class Rprop(Optimizer):
@@ -49,10 +41,10 @@ class Rprop(Optimizer):
     @classmethod
     def validate(cls, h):
         h = super().validate(h)
-        minus, plus = _check_pair("etas", h["etas"], "eta_minus, eta_plus with 0 < eta_minus < 1 < eta_plus")
+        minus, plus = check_pair("etas", h["etas"], "(eta_minus, eta_plus with 0 < eta_minus < 1 < eta_plus)")
         h["etas"] = (check_number("etas[0]", minus, 0.0, 1.0, low_open=True, high_open=True),
                      check_number("etas[1]", plus, 1.0, low_open=True))
-        low, high = _check_pair("step_sizes", h["step_sizes"], "min, max with 0 <= min <= max")
+        low, high = check_pair("step_sizes", h["step_sizes"], "(min, max with 0 <= min <= max)")
         low = check_number("step_sizes[0]", low, 0.0)
         h["step_sizes"] = (low, check_number("step_sizes[1]", high, low))
         return h
@@ -60,7 +52,7 @@ class Rprop(Optimizer):
     def init_state(self, p):
         return {"prev": np.zeros_like(p), "step_size": np.full_like(p, self.hyper["lr"])}
 
-    def update(self, p, g, prev, step_size, *, lr, etas, step_sizes, step):
+    def update(self, p, g, prev, step_size, *, etas, step_sizes):
         eta_minus, eta_plus = etas
         agree = np.sign(g * prev)  # +1: same sign as last step, -1: flipped, 0: a zero
         step_size *= np.where(agree > 0, eta_plus, np.where(agree < 0, eta_minus, 1.0))
@@ -68,3 +60,8 @@ class Rprop(Optimizer):
         g = np.where(agree < 0, 0.0, g)  # after a flip: no step now, and no flip seen next time
         p -= np.sign(g) * step_size
         prev[...] = g
+
+    def effective_lr(self):
+        r"""The step sizes :math:`\Delta_t`, per unit of the gradient's sign."""
+        self._last_step()
+        return [s["step_size"].copy() for s in self.state]

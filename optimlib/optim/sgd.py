@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_number
+from .._checks import check_flag, check_number
 from .base import Optimizer
 
 
@@ -37,7 +37,7 @@ class SGD(Optimizer):
         h["momentum"] = check_number("momentum", h["momentum"], 0.0)
         h["dampening"] = check_number("dampening", h["dampening"], 0.0, 1.0)
         h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
-        h["nesterov"] = bool(h["nesterov"])
+        h["nesterov"] = check_flag("nesterov", h["nesterov"])
         if h["nesterov"] and (h["momentum"] <= 0 or h["dampening"] != 0):
             raise ValueError("nesterov=True requires momentum > 0 and dampening = 0, "
                              f"got momentum={h['momentum']} and dampening={h['dampening']}")
@@ -59,3 +59,7 @@ class SGD(Optimizer):
                 b += (1 - dampening) * g if dampening else g  # no scaling pass when undamped
             g = g + momentum * b if nesterov else b
         p -= lr * g
+
+    def effective_lr(self):
+        """``lr`` everywhere: SGD's step is ``lr`` times the (momentum-averaged) gradient."""
+        return [np.full(p.shape, self.hyper["lr"]) for p in self.params]

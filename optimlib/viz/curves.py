@@ -34,45 +34,12 @@ def loss_curves(histories: dict, ax=None, log: bool = True, f_min: float | None 
 
 
 def effective_lr(opt) -> list[np.ndarray]:
-    """Per coordinate, the step an adaptive optimizer takes per unit of (averaged) gradient at
-    its current state, one array per parameter:
-
-    - Adagrad ``lr_t / (sqrt(sum) + eps)``; RMSprop ``lr / (sqrt(square_avg) + eps)``;
-    - Adam family ``lr / (1 - beta1^t) / (sqrt(v / (1 - beta2^t)) + eps)`` (AMSGrad: the max of v);
-    - AdaMax ``lr / (1 - beta1^t) / u``; Adadelta ``lr * sqrt(acc_delta + eps) / sqrt(square_avg + eps)``;
-    - SGD: ``lr`` everywhere.
+    """Per coordinate, the step size of ``opt``'s last step, one array per parameter: what
+    multiplied its direction (the gradient, or the first moment). Each optimizer defines it next
+    to its update (``opt.effective_lr()``, e.g. :meth:`optimlib.optim.Adam.effective_lr`).
 
     Take at least one step first: before it, there is no state to read."""
-    from ..optim import SGD
-    if opt.t == 0 and not isinstance(opt, SGD):  # SGD's step size needs no state
-        raise ValueError("the optimizer has taken no step yet, so it has no state to show: "
-                         "call opt.step(grads) first")
-    h, t = opt.hyper, opt.t
-    lr, eps = h.get("lr", 1.0), h.get("eps", 0.0)
-    out = []
-    for p, st in zip(opt.params, opt.state):
-        if "sum" in st:                                            # Adagrad
-            clr = lr / (1 + (t - 1) * h.get("lr_decay", 0.0))
-            e = clr / (np.sqrt(st["sum"]) + eps)
-        elif "acc_delta" in st:                                    # Adadelta
-            e = lr * np.sqrt(st["acc_delta"] + eps) / np.sqrt(st["square_avg"] + eps)
-        elif "square_avg" in st:                                   # RMSprop
-            v = st["square_avg"] - (st["grad_avg"] ** 2 if "grad_avg" in st else 0.0)
-            e = lr / (np.sqrt(np.maximum(v, 0.0)) + eps)
-        elif "exp_inf" in st:                                      # AdaMax
-            b1 = h["betas"][0]
-            e = lr / (1 - b1 ** t) / np.maximum(st["exp_inf"], eps or 1e-300)
-        elif "exp_avg_sq" in st:                                   # Adam, AdamW, NAdam, RAdam
-            b1, b2 = h["betas"][:2]
-            v = st.get("max_exp_avg_sq", st["exp_avg_sq"])
-            e = lr / (1 - b1 ** t) / (np.sqrt(v / (1 - b2 ** t)) + eps)
-        elif not any(k in st for k in ("exp_avg", "velocity")) or "momentum_buffer" in st:
-            e = np.full(p.shape, float(lr))                        # SGD (with or without momentum)
-        else:
-            raise ValueError(f"effective_lr does not know the state of {type(opt).__name__} "
-                             f"(buffers {sorted(st)})")
-        out.append(np.asarray(e, dtype=float))
-    return out
+    return [np.asarray(e, dtype=float) for e in opt.effective_lr()]
 
 
 def effective_step_sizes(source, ax=None, kind: str = "auto", lr=None, eps: float = 1e-8,

@@ -9,53 +9,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["COLORS", "LABELS", "STYLE", "color", "label", "use_style"]
+from ..optim import catalog
 
-#: one fixed colour per optimizer, used in every chapter. Okabe & Ito's eight colour-blind-safe
-#: colours go to the methods most often compared with each other; Paul Tol's "muted" palette
-#: (also colour-blind-safe) covers the rest. Families share a hue family where it helps reading:
-#: the SGD family is blue/orange/red, the Adam family purples.
-COLORS: dict[str, str] = {
-    "gd":                  "#000000",  # black: plain (full-batch) gradient descent
-    "sgd":                 "#0072B2",  # blue
-    "momentum":            "#E69F00",  # orange
-    "nesterov":            "#D55E00",  # vermillion
-    "adagrad":             "#009E73",  # bluish green
-    "rmsprop":             "#56B4E9",  # sky blue
-    "adadelta":            "#44AA99",  # teal
-    "adam":                "#CC79A7",  # reddish purple
-    "adamw":               "#882255",  # wine
-    "adamax":              "#AA4499",  # purple
-    "nadam":               "#CC6677",  # rose
-    "radam":               "#332288",  # indigo
-    "amsgrad":             "#999933",  # olive
-    "lion":                "#117733",  # green
-    "muon":                "#DDAA33",  # ochre
-    "schedulefree":        "#88CCEE",  # cyan
-    "adafactor":           "#997700",  # dark yellow
-    "random_search":       "#888888",  # grey
-    "random_local_search": "#4D4D4D",  # dark grey
-}
+__all__ = ["COLORS", "LABELS", "STYLE", "color", "label", "use_style", "fit_figure", "figure_png"]
+
+#: one fixed colour per optimizer, used in every chapter: the rows of optimlib.optim.catalog
+COLORS: dict[str, str] = {n: e.color for n, e in catalog.CATALOG.items()}
 
 #: how each name is written in legends and titles
-LABELS: dict[str, str] = {
-    "gd": "GD", "sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov",
-    "adagrad": "Adagrad", "rmsprop": "RMSprop", "adadelta": "Adadelta", "adam": "Adam",
-    "adamw": "AdamW", "adamax": "AdaMax", "nadam": "Nadam", "radam": "RAdam",
-    "amsgrad": "AMSGrad", "lion": "Lion", "muon": "Muon", "schedulefree": "Schedule-Free",
-    "adafactor": "Adafactor", "random_search": "Random search",
-    "random_local_search": "Random local search",
-}
-
-#: other spellings of the names above
-ALIASES = {
-    "heavyball": "momentum", "heavy_ball": "momentum", "polyak": "momentum",
-    "sgdmomentum": "momentum", "sgd_momentum": "momentum", "sgd+momentum": "momentum",
-    "nag": "nesterov", "sgd_nesterov": "nesterov", "gradient_descent": "gd",
-    "gradientdescent": "gd", "randomsearch": "random_search", "random": "random_search",
-    "randomlocalsearch": "random_local_search", "local_search": "random_local_search",
-    "schedule_free": "schedulefree", "sfsgd": "schedulefree", "ams_grad": "amsgrad",
-}
+LABELS: dict[str, str] = {n: e.label for n, e in catalog.CATALOG.items()}
 
 # colours for names outside COLORS (a chapter's own variant): stable per name, never one of the
 # fixed colours above
@@ -65,16 +27,13 @@ _EXTRA_GIVEN: dict[str, str] = {}  # name -> the extra colour it was given
 
 
 def key(name: str) -> str | None:
-    """The COLORS key for ``name``: case, spaces, hyphens and a trailing ``(...)`` ignored."""
+    """The catalog name for ``name``: case, spaces, hyphens, aliases and a trailing ``(...)``
+    ignored; None for a name the catalog does not have."""
     s = str(name).strip().lower()
-    candidates = [s, re.split(r"[\s(,:;=]", s, maxsplit=1)[0]]
-    for c in candidates:
-        c = c.replace("-", "_").replace(" ", "_").strip("_")
-        for k in (c, c.replace("_", "")):
-            if k in COLORS:
-                return k
-            if k in ALIASES:
-                return ALIASES[k]
+    for c in (s, re.split(r"[\s(,:;=]", s, maxsplit=1)[0]):
+        e = catalog.find(c.strip("-_ "))
+        if e is not None:
+            return e.name
     return None
 
 
@@ -93,23 +52,33 @@ def color(name: str) -> str:
 def label(name: str) -> str:
     """How ``name`` is written in legends: ``label("rmsprop") == "RMSprop"``; unknown names,
     and names with a suffix (``"adam (lr=0.1)"``), are returned as given."""
-    s = str(name).strip().lower().replace("-", "_").replace(" ", "_")
-    k = s if s in COLORS else ALIASES.get(s)
-    return LABELS[k] if k is not None else str(name)
+    e = catalog.find(name)
+    return e.label if e is not None else str(name)
 
 
-#: the book's matplotlib rc: sized for the ~700 px content column of the HTML book
+# -- legibility at the book's column ---------------------------------------------------------
+#: the HTML book's content column is ~690 CSS px (at a 1200 px window), the cell outputs in it
+#: 608 px: at 96 CSS px per inch a figure of at most MAX_WIDTH_IN inches is shown at its own
+#: size there, so its text keeps its size in points
+MAX_WIDTH_IN = 6.3
+#: no text of a figure is smaller than this (points, at display size)
+MIN_FONT_PT = 9.0
+#: resolution of the PNGs shown in the book: twice the CSS pixel density, sharp on HiDPI screens
+DPI = 200
+CSS_PX_PER_IN = 96
+
+#: the book's matplotlib rc: sized for the ~690 px content column of the HTML book
 STYLE = {
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "savefig.dpi": DPI,
     "figure.constrained_layout.use": True,
     "font.size": 10,
     "axes.titlesize": 11,
     "axes.labelsize": 10,
-    "legend.fontsize": 9,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
+    "legend.fontsize": MIN_FONT_PT,
+    "xtick.labelsize": MIN_FONT_PT,
+    "ytick.labelsize": MIN_FONT_PT,
     "axes.grid": True,
     "grid.alpha": 0.3,
     "grid.linewidth": 0.6,
@@ -124,25 +93,72 @@ STYLE = {
 }
 
 
+def fit_figure(fig, max_width: float = MAX_WIDTH_IN, min_font: float = MIN_FONT_PT):
+    """Make ``fig`` legible in the book's column, in place: no wider than ``max_width`` inches
+    (a wider figure is narrowed, its height by the square root of that factor, so that panels
+    side by side keep room), and no text under ``min_font`` points. Returns ``fig``."""
+    from matplotlib.text import Text
+    w, h = fig.get_size_inches()
+    if w > max_width:
+        s = max_width / w
+        fig.set_size_inches(max_width, h * s ** 0.5)
+    for t in fig.findobj(Text):
+        if t.get_fontsize() < min_font:
+            t.set_fontsize(min_font)
+    return fig
+
+
+def figure_png(fig, dpi: int = DPI, max_width: float = MAX_WIDTH_IN) -> tuple[bytes, dict]:
+    """``fig`` as the book shows it: fitted (:func:`fit_figure`), a PNG at ``dpi`` (an 8-bit
+    palette when that is smaller) and display metadata ``{"width", "height"}`` in CSS px, 96 per
+    inch, so the page shows it at its size in inches. This is the notebook's PNG formatter for
+    figures once :func:`use_style` has run."""
+    import io
+
+    from PIL import Image
+    fit_figure(fig, max_width)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    data = buf.getvalue()
+    im = Image.open(io.BytesIO(data))
+    small = io.BytesIO()
+    im.convert("RGB").quantize(colors=256).save(small, format="png", optimize=True,
+                                                  dpi=(dpi, dpi))
+    if small.tell() < len(data):
+        data = small.getvalue()
+    # what sticks out of the figure (a legend beside or below the axes) can make the picture
+    # wider than max_width even so: it is then shown at the column's width, smaller than its
+    # size, and the book's browser test reports it (narrowing the figure more would squeeze
+    # the axes, not the legend)
+    scale = CSS_PX_PER_IN / dpi * min(1.0, max_width * dpi / im.width)
+    return data, {"width": round(im.width * scale), "height": round(im.height * scale)}
+
+
 def use_style(formats=("png",)) -> None:
     """Apply the book's matplotlib style; in IPython, also show figures as PNG (``formats``).
 
-    Call once in a chapter's set-up cell. PNG keeps pages light and renders the same everywhere
-    (SVG of a filled contour plot weighs hundreds of KB)."""
+    Call once in a chapter's set-up cell. In IPython every figure is then shown legibly in the
+    book's ~690 px column (:func:`figure_png`): at most 6.3 in wide, text at least 9 pt, a PNG at
+    200 dpi displayed at 96 px per inch. PNG keeps pages light and renders the same everywhere
+    (SVG of a filled contour plot weighs hundreds of KB); ``formats=("svg",)`` gives SVG."""
     import matplotlib as mpl
     from cycler import cycler
 
     rc = dict(STYLE)
     rc["axes.prop_cycle"] = cycler(color=[COLORS[k] for k in
                                           ("sgd", "momentum", "adagrad", "adam", "nesterov",
-                                           "rmsprop", "lion", "gd")])
+                                           "rmsprop", "rprop", "gd")])
     mpl.rcParams.update(rc)
     try:  # the inline backend keeps its own figure format; tell it too when in IPython
         from IPython import get_ipython
-        if get_ipython() is not None:
+        ip = get_ipython()
+        if ip is not None:
+            from matplotlib.figure import Figure
             from matplotlib_inline.backend_inline import set_matplotlib_formats
             set_matplotlib_formats(*formats)
             mpl.rcParams.update({"figure.dpi": rc["figure.dpi"]})
+            if "png" in formats:
+                ip.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
     except ImportError:  # pragma: no cover - plain Python
         pass
 

@@ -6,7 +6,7 @@ import pytest
 
 from optimlib.data import load_digits, one_hot
 from optimlib.gradients import numerical_gradient, relative_error
-from optimlib.linear import (SoftmaxLinear, accuracy, log_softmax, n_params, pack, predict, softmax,
+from optimlib.softmax_regression import (SoftmaxLinear, accuracy, log_softmax, n_params, pack, predict, softmax,
                              softmax_loss, softmax_loss_grad, unpack)
 
 
@@ -155,13 +155,13 @@ def test_labels_out_of_range(bad):
     W, b, X, y = small_problem(k=4)
     y = y.copy()
     y[3] = bad
-    with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\]"):
+    with pytest.raises(ValueError, match=r"y must hold class indices in \[0, 3\]"):
         softmax_loss(W, b, X, y)
 
 
 def test_float_labels_and_integer_X_are_type_errors():
     W, b, X, y = small_problem()
-    with pytest.raises(TypeError, match="integer class labels"):
+    with pytest.raises(TypeError, match="y must hold integer class indices"):
         softmax_loss(W, b, X, y.astype(float))
     with pytest.raises(TypeError, match="floating dtype"):
         softmax_loss(W, b, X.astype(int), y)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_float_array, check_same_length
+from ._checks import check_float_array, check_labels, check_same_length
 
 __all__ = ["log_softmax", "softmax", "softmax_loss", "softmax_loss_grad",
            "predict", "accuracy", "n_params", "unpack", "pack",
@@ -49,19 +49,12 @@ def _check(W, b, X, y):
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D (examples x features), "
                          f"got shape {X.shape}")
-    y = np.asarray(y)
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise TypeError(f"y must be a 1-D array of integer class labels, "
-                        f"got {y.dtype} of shape {y.shape}")
-    check_same_length(X, y)
     if W.ndim != 2 or W.shape[0] != X.shape[1] or b.shape != (W.shape[1],):
         raise ValueError(f"W must have shape (n_features, n_classes) = "
                          f"({X.shape[1]}, k) and b shape (k,), "
                          f"got W {W.shape} and b {b.shape}")
-    k = W.shape[1]
-    if y.size and (y.min() < 0 or y.max() >= k):
-        raise ValueError(f"labels must lie in [0, {k - 1}], "
-                         f"got min {y.min()} and max {y.max()}")
+    y = check_labels("y", y, W.shape[1])
+    check_same_length(X, y)
     return y
 
 
@@ -122,7 +115,7 @@ class SoftmaxLinear:
     """The classifier bound to a data set (X, y), as functions of theta.
 
     ``model.loss``, ``model.grad`` and ``model.accuracy`` take one flat
-    vector, so they plug straight into ``optimlib.search`` and
+    vector, so they plug straight into ``optimlib.random_search`` and
     ``optimlib.gradients.numerical_gradient``.
     """
 

@@ -18,12 +18,11 @@ What theory predicts for them in ``d`` dimensions (chapter 2 measures both):
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_number
+from ._checks import check_count, check_number
 
 __all__ = ["SearchResult", "random_search", "random_local_search",
            "hit_probability", "local_search_progress"]
@@ -50,16 +49,6 @@ class SearchResult:
         return iter((self.best, self.history))
 
 
-def _check_trials(n_trials) -> int:
-    if (isinstance(n_trials, bool)
-            or not isinstance(n_trials, numbers.Integral)):
-        raise TypeError(f"n_trials must be an integer, "
-                        f"got {type(n_trials).__name__} {n_trials!r}")
-    if n_trials < 1:
-        raise ValueError(f"n_trials must be at least 1, got {n_trials}")
-    return int(n_trials)
-
-
 def _check_rng(rng) -> None:
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator "
@@ -78,7 +67,7 @@ def random_search(loss, sample, n_trials, rng, record=False):
 
     record=True also keeps every point tried and the best after each attempt.
     """
-    n_trials = _check_trials(n_trials)
+    n_trials = check_count("n_trials", n_trials, 1)
     _check_rng(rng)
     best, best_loss = None, np.inf
     history = np.empty(n_trials)
@@ -101,7 +90,7 @@ def random_local_search(loss, x0, n_trials, step_size, rng, record=False):
 
     record=True also keeps every point tried and the best after each attempt.
     """
-    n_trials = _check_trials(n_trials)
+    n_trials = check_count("n_trials", n_trials, 1)
     step_size = check_number("step_size", step_size, 0.0, low_open=True)
     _check_rng(rng)
     x = np.array(x0, dtype=float)          # a copy: x0 is left as it was
@@ -133,8 +122,7 @@ def hit_probability(d, r, log=False):
     returns the natural log, which stays finite when the probability
     itself underflows (d = 650, r = 0.5).
     """
-    if isinstance(d, bool) or not isinstance(d, numbers.Integral) or d < 1:
-        raise ValueError(f"d must be a positive integer, got {d!r}")
+    d = check_count("d", d, 1)
     r = check_number("r", r, 0.0, 1.0, low_open=True)
     log_p = (d / 2 * math.log(math.pi) + d * math.log(r)
              - math.lgamma(d / 2 + 1) - d * math.log(2))

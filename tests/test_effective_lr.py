@@ -1,0 +1,73 @@
+"""Each optimizer's ``effective_lr`` is the step size its update actually applies: the last step
+moved every coordinate by ``-effective_lr * direction``, the direction being what the class
+documents (the gradient, or the first moment)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from optimlib import optim
+
+
+def _g(opt, g, s):
+    return g
+
+
+def _m(opt, g, s):
+    return s["exp_avg"]
+
+
+def _nadam(opt, g, s):
+    mu, mu_next, prod = opt.mu(opt.t), opt.mu(opt.t + 1), opt.shared["mu_product"]
+    return (1 - mu) / (1 - prod) * g + mu_next / (1 - prod * mu_next) * s["exp_avg"]
+
+
+#: name, hyperparameters, the direction the step size multiplies
+CASES = [
+    ("sgd", {"lr": 0.1}, _g),
+    ("sgd", {"lr": 0.1, "momentum": 0.9}, lambda o, g, s: s["momentum_buffer"]),
+    ("adagrad", {"lr": 0.3, "lr_decay": 0.1}, _g),
+    ("rmsprop", {"lr": 0.01}, _g),
+    ("rmsprop", {"lr": 0.01, "centered": True}, _g),
+    ("adam", {"lr": 0.05}, _m),
+    ("adam", {"lr": 0.05, "amsgrad": True}, _m),
+    ("adamw", {"lr": 0.05, "weight_decay": 0.0}, _m),
+    ("adamax", {"lr": 0.05}, _m),
+    ("nadam", {"lr": 0.05}, _nadam),
+    ("radam", {"lr": 0.05}, _m),                       # rho_t > 5 at step 8
+    ("radam", {"lr": 0.05, "betas": (0.9, 0.5)}, _m),  # rho_t <= 5 throughout: the SGD branch
+    ("rprop", {"lr": 0.05}, lambda o, g, s: np.sign(s["prev"])),  # prev: g, zeroed after a flip
+]
+
+
+@pytest.mark.parametrize("name, hyper, direction", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_effective_lr_is_what_the_last_step_applied(name, hyper, direction):
+    rng = np.random.default_rng(3)
+    params = [rng.standard_normal((3, 4)), rng.standard_normal(5)]
+    opt = optim.get(name, params, **hyper)
+    for _ in range(7):
+        opt.step([rng.standard_normal(p.shape) for p in params])
+    before = [p.copy() for p in params]
+    grads = [rng.standard_normal(p.shape) for p in params]
+    opt.step(grads)
+    for p0, p, g, s, e in zip(before, params, grads, opt.state, opt.effective_lr()):
+        np.testing.assert_allclose(p - p0, -e * direction(opt, g, s), rtol=1e-10, atol=1e-15)
+
+
+def test_adadelta_effective_lr_is_the_next_steps_when_v_stays_put():
+    rng = np.random.default_rng(4)
+    params = [rng.standard_normal(6)]
+    opt = optim.Adadelta(params, lr=0.5)
+    for _ in range(5):
+        opt.step([rng.standard_normal(6)])
+    e = opt.effective_lr()[0]
+    g = np.sqrt(opt.state[0]["square_avg"]) * rng.choice([-1.0, 1.0], 6)  # g^2 = v: v unchanged
+    p0 = params[0].copy()
+    opt.step([g])
+    np.testing.assert_allclose(params[0] - p0, -e * g, rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", sorted(set(optim.OPTIMIZERS) - {"sgd"}))
+def test_effective_lr_needs_a_step(name):
+    with pytest.raises(ValueError, match="has taken no step yet"):
+        optim.get(name, [np.zeros(3)]).effective_lr()
