@@ -145,6 +145,7 @@ from .ch04_gradient_descent import *  # noqa: E402,F401,F403
 from .ch05_sgd import *  # noqa: E402,F401,F403
 from .ch06_momentum import *  # noqa: E402,F401,F403
 from .ch07_adagrad import *  # noqa: E402,F401,F403
-from . import ch00_preface, ch01_premise, ch02_random_search, ch03_gradients, ch04_gradient_descent, ch05_sgd, ch06_momentum, ch07_adagrad  # noqa: E402
+from .ch10_adam import *  # noqa: E402,F401,F403
+from . import ch00_preface, ch01_premise, ch02_random_search, ch03_gradients, ch04_gradient_descent, ch05_sgd, ch06_momentum, ch07_adagrad, ch10_adam  # noqa: E402
 
-__all__ += [n for m in (ch00_preface, ch01_premise, ch02_random_search, ch03_gradients, ch04_gradient_descent, ch05_sgd, ch06_momentum, ch07_adagrad) for n in m.__all__]
+__all__ += [n for m in (ch00_preface, ch01_premise, ch02_random_search, ch03_gradients, ch04_gradient_descent, ch05_sgd, ch06_momentum, ch07_adagrad, ch10_adam) for n in m.__all__]
