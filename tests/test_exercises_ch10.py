@@ -42,7 +42,7 @@ def test_the_inverse_ratio_gets_its_own_hint():
 def test_the_trap_accepts_another_design(capsys):
     # a different period and size, negative total: the best point is +1, Adam must end below 0
     def design():
-        t = np.arange(1, 30_001)
+        t = np.arange(1, 50_001)
         return np.where(t % 51 == 1, -510.0, 10.0) * 1.0, (0.9, 0.99), 0.5
     c = design()[0]
     assert c.sum() < 0
