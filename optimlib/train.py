@@ -78,7 +78,14 @@ def _scheduler(opt, schedule) -> Callable[[], None]:
         raise TypeError(f"schedule drives unknown hyperparameter(s) {unknown}; "
                         f"{type(opt).__name__} accepts {sorted(opt.defaults)}")
     items = list(schedule.items())
-    return lambda: opt.set_hyper(**{k: f(opt.t) for k, f in items})
+
+    def apply():
+        t = opt.t
+        try:
+            opt.set_hyper(**{k: f(t) for k, f in items})
+        except (TypeError, ValueError) as e:  # e.g. a NaN from the schedule: say when
+            raise type(e)(f"the schedule at step {t}: {e}") from None
+    return apply
 
 
 def _finite(a: np.ndarray) -> bool:

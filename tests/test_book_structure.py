@@ -82,3 +82,16 @@ def test_every_citation_has_a_bibtex_entry():
             for group in re.findall(r"\{cite[pt]?(?::\w+)?\}`([^`]+)`", p.read_text()):
                 cited.update(k.strip() for k in group.split(","))
     assert cited <= keys, f"cited but not in references.bib: {sorted(cited - keys)}"
+
+
+def test_bibliography_parses_and_every_cited_key_exists():
+    """A merge that drops a closing brace breaks the whole build; say so in seconds instead."""
+    import re
+    pybtex = pytest.importorskip("pybtex.database")
+    root = pathlib.Path(__file__).resolve().parents[1]
+    keys = set(pybtex.parse_file(str(root / "references.bib")).entries)
+    cited = set()
+    for nb in (root / "chapters").glob("*.ipynb"):
+        for m in re.finditer(r"\{cite[:a-z]*\}`([^`]+)`", nb.read_text()):
+            cited.update(k.strip() for k in m.group(1).split(","))
+    assert cited - keys == set(), f"cited but not in references.bib: {sorted(cited - keys)}"

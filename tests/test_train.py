@@ -283,3 +283,14 @@ def test_minimize_bad_input():
     with pytest.raises(ValueError, match="lr must lie in"):
         minimize(q, "sgd", [1.0, 1.0], 3, schedule=lambda t: -1.0)
 
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -0.5])
+def test_a_schedule_returning_a_bad_value_is_an_error_naming_the_step(small, bad):
+    schedule = lambda t: 0.1 if t < 3 else bad  # noqa: E731
+    with pytest.raises(ValueError, match=r"the schedule at step 3: lr must lie in"):
+        fit(build_mlp((64, 8, 10), seed=0), "sgd", small, 1, 16, progress=False, schedule=schedule)
+    with pytest.raises(ValueError, match=r"the schedule at step 3: lr must lie in"):
+        minimize(_Quadratic(), "sgd", [1.0, 1.0], 10, schedule=schedule)
+    with pytest.raises(TypeError, match="the schedule at step 0: lr must be a real number"):
+        minimize(_Quadratic(), "sgd", [1.0, 1.0], 10, schedule=lambda t: "0.1")

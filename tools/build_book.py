@@ -76,6 +76,18 @@ def vendor() -> None:
                     shutil.copyfile(src_path, dest_path)
 
 
+def launch_url() -> str:
+    """The book's repository on Binder, from _config.yml (repository url and branch)."""
+    import yaml
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo, hub = cfg.get("repository", {}), cfg.get("launch_buttons", {}).get("binderhub_url", "")
+    url = str(repo.get("url", "")).rstrip("/")
+    if not (hub and url.startswith("https://github.com/")):
+        return ""
+    return (f"{hub.rstrip('/')}/v2/gh/{url.removeprefix('https://github.com/')}/"
+            f"{repo.get('branch', 'main')}?urlpath=lab/tree/chapters")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--strict", action="store_true", help="warnings are errors (-W -n --keep-going)")
@@ -91,7 +103,8 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     # One BLAS thread for the notebook kernels: the book's matrix products are tiny, and two
     # threads make them many times slower whenever the other core is busy (same in conftest.py).
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1"),
+           "OPTIMLIB_STATIC_BUILD": "1", "OPTIMLIB_LAUNCH_URL": launch_url()}
     rc = subprocess.run(cmd, cwd=ROOT, env=env).returncode
     print(f"book build {'succeeded' if rc == 0 else 'FAILED'} in {time.perf_counter() - t0:.0f} s: "
           f"{ROOT / '_build' / 'html' / 'index.html'}")

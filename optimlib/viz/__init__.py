@@ -31,10 +31,10 @@ from .curves import effective_lr, effective_step_sizes, loss_curves
 from .explorer import explorer
 from .landscape import contour, trajectories
 from .race import race
-from .slider import slider
+from .slider import SliderHTML, slider
 from .style import COLORS, LABELS, STYLE, color, label, use_style
 from .style import key as _key  # noqa: F401  (the lookup behind color(); tests use it)
 
 __all__ = ["COLORS", "LABELS", "color", "label", "use_style", "run", "contour", "trajectories",
            "loss_curves", "effective_lr", "effective_step_sizes", "HTML", "race", "Sweep", "sweep",
-           "grid_with", "slider", "explorer"]
+           "grid_with", "slider", "SliderHTML", "explorer"]

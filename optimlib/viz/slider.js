@@ -7,7 +7,7 @@ function optimlibSlider(root) {
   var inputs = root.querySelectorAll(".ol-input"), outs = root.querySelectorAll(".ol-value");
   var path = root.querySelector(".ol-path"), loss = root.querySelector(".ol-loss");
   var start = root.querySelector(".ol-start"), end = root.querySelector(".ol-end");
-  var readout = root.querySelector(".ol-readout");
+  var readout = root.querySelector(".ol-readout"), off = root.querySelector(".ol-off");
   function pts(a) {
     var s = [];
     for (var i = 0; i + 1 < a.length; i += 2) s.push(a[i] / 2 + "," + a[i + 1] / 2);
@@ -27,8 +27,10 @@ function optimlibSlider(root) {
       start.setAttribute("cx", p[0] / 2); start.setAttribute("cy", p[1] / 2);
       end.setAttribute("cx", p[p.length - 2] / 2); end.setAttribute("cy", p[p.length - 1] / 2);
     }
-    readout.textContent = r.d >= 0 ? "diverged at step " + (r.d + 1)
-      : "f after " + D.steps + " steps: " + r.f;
+    // a triangle on the loss panel's top edge where the loss leaves its scale
+    off.setAttribute("transform", r.o.length ? "translate(" + r.o[0] / 2 + "," + r.o[1] / 2 + ")"
+                                             : "translate(-20,-20)");
+    readout.textContent = r.t;
     root.setAttribute("data-index", idx);
   }
   for (var i = 0; i < inputs.length; i++) inputs[i].addEventListener("input", update);

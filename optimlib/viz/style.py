@@ -11,7 +11,7 @@ import re
 
 from ..optim import catalog
 
-__all__ = ["COLORS", "LABELS", "STYLE", "color", "label", "use_style"]
+__all__ = ["COLORS", "LABELS", "STYLE", "color", "label", "use_style", "fit_figure", "figure_png"]
 
 #: one fixed colour per optimizer, used in every chapter: the rows of optimlib.optim.catalog
 COLORS: dict[str, str] = {n: e.color for n, e in catalog.CATALOG.items()}
@@ -56,18 +56,29 @@ def label(name: str) -> str:
     return e.label if e is not None else str(name)
 
 
-#: the book's matplotlib rc: sized for the ~700 px content column of the HTML book
+# -- legibility at the book's column ---------------------------------------------------------
+#: the HTML book's content column is ~690 CSS px (at a 1200 px window), the cell outputs in it
+#: 608 px: at 96 CSS px per inch a figure of at most MAX_WIDTH_IN inches is shown at its own
+#: size there, so its text keeps its size in points
+MAX_WIDTH_IN = 6.3
+#: no text of a figure is smaller than this (points, at display size)
+MIN_FONT_PT = 9.0
+#: resolution of the PNGs shown in the book: twice the CSS pixel density, sharp on HiDPI screens
+DPI = 200
+CSS_PX_PER_IN = 96
+
+#: the book's matplotlib rc: sized for the ~690 px content column of the HTML book
 STYLE = {
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "savefig.dpi": DPI,
     "figure.constrained_layout.use": True,
     "font.size": 10,
     "axes.titlesize": 11,
     "axes.labelsize": 10,
-    "legend.fontsize": 9,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
+    "legend.fontsize": MIN_FONT_PT,
+    "xtick.labelsize": MIN_FONT_PT,
+    "ytick.labelsize": MIN_FONT_PT,
     "axes.grid": True,
     "grid.alpha": 0.3,
     "grid.linewidth": 0.6,
@@ -82,11 +93,54 @@ STYLE = {
 }
 
 
+def fit_figure(fig, max_width: float = MAX_WIDTH_IN, min_font: float = MIN_FONT_PT):
+    """Make ``fig`` legible in the book's column, in place: no wider than ``max_width`` inches
+    (a wider figure is narrowed, its height by the square root of that factor, so that panels
+    side by side keep room), and no text under ``min_font`` points. Returns ``fig``."""
+    from matplotlib.text import Text
+    w, h = fig.get_size_inches()
+    if w > max_width:
+        s = max_width / w
+        fig.set_size_inches(max_width, h * s ** 0.5)
+    for t in fig.findobj(Text):
+        if t.get_fontsize() < min_font:
+            t.set_fontsize(min_font)
+    return fig
+
+
+def figure_png(fig, dpi: int = DPI, max_width: float = MAX_WIDTH_IN) -> tuple[bytes, dict]:
+    """``fig`` as the book shows it: fitted (:func:`fit_figure`), a PNG at ``dpi`` (an 8-bit
+    palette when that is smaller) and display metadata ``{"width", "height"}`` in CSS px, 96 per
+    inch, so the page shows it at its size in inches. This is the notebook's PNG formatter for
+    figures once :func:`use_style` has run."""
+    import io
+
+    from PIL import Image
+    fit_figure(fig, max_width)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    data = buf.getvalue()
+    im = Image.open(io.BytesIO(data))
+    small = io.BytesIO()
+    im.convert("RGB").quantize(colors=256).save(small, format="png", optimize=True,
+                                                  dpi=(dpi, dpi))
+    if small.tell() < len(data):
+        data = small.getvalue()
+    # what sticks out of the figure (a legend beside or below the axes) can make the picture
+    # wider than max_width even so: it is then shown at the column's width, smaller than its
+    # size, and the book's browser test reports it (narrowing the figure more would squeeze
+    # the axes, not the legend)
+    scale = CSS_PX_PER_IN / dpi * min(1.0, max_width * dpi / im.width)
+    return data, {"width": round(im.width * scale), "height": round(im.height * scale)}
+
+
 def use_style(formats=("png",)) -> None:
     """Apply the book's matplotlib style; in IPython, also show figures as PNG (``formats``).
 
-    Call once in a chapter's set-up cell. PNG keeps pages light and renders the same everywhere
-    (SVG of a filled contour plot weighs hundreds of KB)."""
+    Call once in a chapter's set-up cell. In IPython every figure is then shown legibly in the
+    book's ~690 px column (:func:`figure_png`): at most 6.3 in wide, text at least 9 pt, a PNG at
+    200 dpi displayed at 96 px per inch. PNG keeps pages light and renders the same everywhere
+    (SVG of a filled contour plot weighs hundreds of KB); ``formats=("svg",)`` gives SVG."""
     import matplotlib as mpl
     from cycler import cycler
 
@@ -97,10 +151,14 @@ def use_style(formats=("png",)) -> None:
     mpl.rcParams.update(rc)
     try:  # the inline backend keeps its own figure format; tell it too when in IPython
         from IPython import get_ipython
-        if get_ipython() is not None:
+        ip = get_ipython()
+        if ip is not None:
+            from matplotlib.figure import Figure
             from matplotlib_inline.backend_inline import set_matplotlib_formats
             set_matplotlib_formats(*formats)
             mpl.rcParams.update({"figure.dpi": rc["figure.dpi"]})
+            if "png" in formats:
+                ip.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
     except ImportError:  # pragma: no cover - plain Python
         pass
 

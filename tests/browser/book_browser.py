@@ -15,6 +15,14 @@ For each page (every file of ``_toc.yml``, plus the other pages Sphinx writes at
   naturalWidth > 0;
 - ``animations``: every jshtml animation: "Next frame" and "Play" change the frame;
 - ``sliders``: every optimlib slider: each range input moved by the keyboard redraws the path;
+- ``legibility``: every figure in the page's article (cell-output images, the pictures of
+  sliders and races) has >= MIN_PX_RATIO image pixels per CSS pixel as displayed (>= ~200 dpi),
+  and, when its PNG records its dpi, is shown at >= MIN_PX_PER_INCH CSS px per inch of the
+  figure, so that text of 9 pt is at least 9 pt on screen (96 CSS px = 1 in); reported as the
+  smallest ratio and the size in CSS px at which 9-pt text appears;
+- ``clipped``: the glyph box of every transpose sign (⊤) of a display equation lies inside its
+  equation's box with 1 px to spare (the theme makes each display equation a scroll box, which
+  clips the ⊤'s bar when its box touches the edge);
 - ``widgets``: every ipywidgets view embedded in the page has been rendered;
 - ``links``: every link to a local file and anchor resolves;
 - weight: the page's own bytes (HTML + images + local files only it loads); files under
@@ -57,6 +65,9 @@ HINTS = (
      "map that AMD path to the vendored widgets/ folder (requirejs paths) and vendor the .woff2"),
     (re.compile(r"THEBE_JS_URL"), "sphinx-thebe's loader, written twice per page"),
 )
+MIN_PX_RATIO = 1.9        # image px per displayed CSS px: 200 dpi shown at 96-100 px per inch
+MIN_FRAME_RATIO = 1.45    # an animation's frames: moving lines only (its text is in the background)
+MIN_PX_PER_INCH = 96 * 0.95   # displayed CSS px per figure inch: 9 pt shown as >= 8.5 pt
 CHROMIUM = os.environ.get("OPTIMLIB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -187,6 +198,71 @@ JS_IMAGES = r"""async () => {
   return {n: imgs.length, bad};
 }"""
 
+JS_LEGIBILITY = r"""async () => {
+  // the dpi a PNG records (its pHYs chunk), or 0
+  const pngDpi = async (src) => {
+    try {
+      const b = new Uint8Array(await (await fetch(src)).arrayBuffer());
+      const v = new DataView(b.buffer);
+      for (let i = 8; i + 8 <= b.length; ) {
+        const len = v.getUint32(i), type = String.fromCharCode(...b.slice(i + 4, i + 8));
+        if (type === 'pHYs') return v.getUint8(i + 16) === 1 ? v.getUint32(i + 8) * 0.0254 : 0;
+        if (type === 'IDAT') return 0;
+        i += 12 + len;
+      }
+    } catch (e) {}
+    return 0;
+  };
+  const natural = async (src) => {
+    const im = new Image(); im.src = src;
+    try { await im.decode(); } catch (e) { return 0; }
+    return im.naturalWidth;
+  };
+  const items = [];
+  const article = document.querySelector('article, main, body');
+  for (const im of article.querySelectorAll('img')) {
+    if (im.closest('.optimlib-race')) continue;      // below, with its background
+    const src = im.currentSrc || im.src;
+    if (!src || /\.svg(\?|$)|^data:image\/svg/.test(src) || !im.clientWidth) continue;
+    items.push({what: 'img ' + (im.getAttribute('src') || '').slice(0, 60), src,
+                nat: im.naturalWidth, shown: im.clientWidth});
+  }
+  for (const svg of article.querySelectorAll('.optimlib-slider svg')) {
+    const im = svg.querySelector('image');
+    if (!im) continue;
+    const src = im.getAttribute('href') || im.getAttribute('xlink:href');
+    items.push({what: 'slider picture', src, nat: await natural(src), shown: svg.clientWidth});
+  }
+  for (const im of article.querySelectorAll('.optimlib-race img')) {
+    const m = /url\(["']?(data:[^"')]+)/.exec(im.style.background || im.style.backgroundImage);
+    if (m) items.push({what: 'animation background', src: m[1], nat: await natural(m[1]),
+                       shown: im.clientWidth});
+    if (im.src) items.push({what: 'animation frame', src: im.src, nat: im.naturalWidth,
+                            shown: im.clientWidth});
+  }
+  for (const it of items) { it.dpi = await pngDpi(it.src); delete it.src; }
+  return items.filter(it => it.shown > 0);
+}"""
+
+JS_MATH_CLIP = r"""() => {
+  const out = [];
+  let n = 0;
+  for (const box of document.querySelectorAll('div.math mjx-container')) {
+    const b = box.getBoundingClientRect();
+    if (!b.width) continue;
+    for (const g of box.querySelectorAll('mjx-c.mjx-c22A4')) {
+      n++;
+      const r = g.getBoundingClientRect();
+      // its ink overhangs the font's box a little: a glyph box touching the edge is clipped
+      if (r.top < b.top + 1 || r.bottom > b.bottom - 1)
+        out.push((box.closest('div.math').id || 'equation') + ': glyph ' +
+                 r.top.toFixed(1) + '..' + r.bottom.toFixed(1) + ' not inside its box (1 px to spare) ' +
+                 b.top.toFixed(1) + '..' + b.bottom.toFixed(1));
+    }
+  }
+  return {n, clipped: out};
+}"""
+
 JS_WIDGETS = r"""() => {
   const views = [...document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')];
   const rendered = views.filter(s => {
@@ -221,6 +297,8 @@ class PageResult:
     animations: dict = field(default_factory=dict)
     sliders: dict = field(default_factory=dict)
     widgets: dict = field(default_factory=dict)
+    legibility: dict = field(default_factory=dict)
+    transposes: dict = field(default_factory=dict)
     links: dict = field(default_factory=dict)
     screenshot: str = ""
     problems: list = field(default_factory=list)
@@ -234,7 +312,10 @@ class PageResult:
                              self.links)
         return (f"math {m.get('typeset', 0)}/{m.get('n', 0)}, img {i.get('n', 0)}, "
                 f"anim {a.get('ok', 0)}/{a.get('n', 0)}, slider {s.get('ok', 0)}/{s.get('n', 0)}, "
-                f"widget {w.get('rendered', 0)}/{w.get('n', 0)}, links {ln.get('n', 0)} "
+                f"widget {w.get('rendered', 0)}/{w.get('n', 0)}, "
+                + (f"figures {self.legibility['n']} (min {self.legibility['min_ratio']:.2f} px/px, "
+                   f"9 pt = {self.legibility['min_9pt_px']:.1f} px), " if self.legibility.get('n') else "")
+                + f"links {ln.get('n', 0)} "
                 f"({len(ln.get('broken', []))} broken), console {len(self.console)}"
                 + (f" (+{len(self.allowed_console)} thebe)" if self.allowed_console else ""))
 
@@ -374,6 +455,7 @@ class BookBrowser:
             page.wait_for_load_state("networkidle", timeout=30_000)
             self._check_math(page, res)
             self._check_widgets(page, res)
+            self._check_legibility(page, res)
             res.images = page.evaluate(JS_IMAGES)
             for b in res.images["bad"]:
                 res.problems.append(f"image not loaded: {b}")
@@ -419,6 +501,32 @@ class BookBrowser:
             res.problems.append(f"math not typeset: {m['untypeset'][:3]}")
         if raw:
             res.problems.append(f"raw TeX in the text: {raw}")
+
+    def _check_legibility(self, page, res):
+        items = page.evaluate(JS_LEGIBILITY)
+        ratios, px9 = [], []
+        for it in items:
+            ratio = it["nat"] / it["shown"] if it["nat"] else 0.0
+            ratios.append(ratio)
+            least = MIN_FRAME_RATIO if it["what"] == "animation frame" else MIN_PX_RATIO
+            if ratio < least:
+                res.problems.append(f"figure too coarse: {it['what']} has {it['nat']} px shown at "
+                                    f"{it['shown']} px ({ratio:.2f} px per px, under {least})")
+            if it["dpi"] and it["nat"]:
+                per_inch = it["shown"] / (it["nat"] / it["dpi"])
+                px9.append(9 / 72 * per_inch)
+                if per_inch < MIN_PX_PER_INCH:
+                    res.problems.append(
+                        f"figure shrunk: {it['what']} is {it['nat'] / it['dpi']:.2f} in wide shown "
+                        f"in {it['shown']} px ({per_inch:.0f} px per inch: 9-pt text shows as "
+                        f"{9 / 72 * per_inch:.1f} px): make it at most 6.3 in wide (viz.use_style)")
+        still = [r for r, it in zip(ratios, items) if it["what"] != "animation frame"]
+        res.legibility = {"n": len(items), "min_ratio": min(still, default=0.0),
+                          "min_9pt_px": min(px9, default=0.0)}
+        t = page.evaluate(JS_MATH_CLIP)
+        res.transposes = {"n": t["n"], "clipped": len(t["clipped"])}
+        for c in t["clipped"]:
+            res.problems.append(f"transpose sign clipped: {c}")
 
     def _check_widgets(self, page, res):
         deadline = time.time() + 20

@@ -75,11 +75,31 @@ def _selftest_site(root: pathlib.Path) -> pathlib.Path:
     race = viz.race(QUADRATIC, {"gd": {"lr": 0.4}, "momentum": {"lr": 0.2}}, frames=6, steps=10)
     sw = viz.sweep(QUADRATIC, "momentum", steps=10, lr=[0.1, 0.3], beta=[0.0, 0.5])
     slider = viz.slider(QUADRATIC, sw)
+    def png_uri(width, height, dpi):
+        import base64
+        import io
+        from PIL import Image
+        buf = io.BytesIO()
+        Image.new("RGB", (width, height), "white").save(buf, format="png", dpi=(dpi, dpi))
+        return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+    def equation(box_px, glyph_px, top_px):  # a display equation's box holding a transpose sign
+        return (f'<div class="math" id="eq{box_px}"><mjx-container style="display:block;'
+                f'overflow:auto;height:{box_px}px"><mjx-c class="mjx-c22A4" style="display:'
+                f'block;margin-top:{top_px}px;width:10px;height:{glyph_px}px"></mjx-c>'
+                f'</mjx-container></div>')
+
+    # the equations above are typeset by hand: tell the checker MathJax has run
+    mathjax_done = "<script>window.MathJax = {startup: {promise: Promise.resolve()}};</script>"
+    sharp = f'<img src="{png_uri(1380, 600, 200)}" width="672" height="292">'
+    coarse = f'<img src="{png_uri(100, 50, 100)}" width="300" height="150">'
+    shrunk = f'<img src="{png_uri(2000, 700, 200)}" width="600" height="210">'
     html = root / "html"
     (html / "selftest").mkdir(parents=True)
     head = '<!doctype html><html><head><meta charset="utf-8"></head><body>'
     (html / "selftest" / "good.html").write_text(
-        head + '<h1 id="top">Good</h1>' + race + slider + '<a href="#top">top</a>'
+        head + mathjax_done + '<h1 id="top">Good</h1>' + race + slider + sharp + equation(30, 20, 5)
+        + '<a href="#top">top</a>'
         '<a href="bad.html#oops">bad page anchor</a><a href="https://example.org/">external</a>'
         "</body></html>")
     dead_slider = re.sub(r'optimlibSlider\(document\.getElementById\("[^"]+"\)\);', "", str(slider))
@@ -87,7 +107,8 @@ def _selftest_site(root: pathlib.Path) -> pathlib.Path:
         head + '<p id="oops">Raw $$\\frac{a}{b}$$ left</p><span class="math">\\(x\\)</span>'
         '<img src="missing.png"><a href="nowhere.html">x</a><a href="good.html#no-such-id">y</a>'
         '<script>undefinedFunction()</script>' + dead_slider
-        + '<img src="https://cdn.example.org/x.png"></body></html>')
+        + '<img src="https://cdn.example.org/x.png">' + coarse + shrunk + equation(10, 8, 0)
+        + "</body></html>")
     return html
 
 
@@ -99,11 +120,14 @@ def test_checker_passes_good_and_catches_faults(tmp_path):
     assert good.ok, good.problems
     assert good.animations == {"n": 1, "ok": 1} and good.sliders == {"n": 1, "ok": 1}
     assert good.links["n"] == 2 and not good.links["broken"]
+    assert good.legibility["n"] == 4 and good.legibility["min_ratio"] >= 1.9    # race: 2, slider, img
+    assert good.legibility["min_9pt_px"] >= 11.5 and good.transposes == {"n": 1, "clipped": 0}
     text = "\n".join(bad.problems)
     for expected in ("raw TeX", "math: MathJax did not load", "image not loaded: img missing.png",
                      "broken link: selftest/nowhere.html", "broken link: selftest/good.html#no-such-id",
                      "undefinedFunction", "external request blocked: https://cdn.example.org",
-                     "did not redraw the path"):
+                     "did not redraw the path", "figure too coarse: img data:image/png",
+                     "figure shrunk: img", "transpose sign clipped: eq10"):
         assert expected in text, f"the checker missed {expected!r}:\n{text}"
     assert (tmp_path / "shots" / "selftest__good.png").stat().st_size > 1000
     bb.RESULTS[:] = [r for r in bb.RESULTS if not r.page.startswith("selftest/")]
