@@ -25,7 +25,7 @@ import numpy as np
 from ._checks import check_float_array, check_labels, check_same_length
 
 __all__ = ["log_softmax", "softmax", "softmax_loss", "softmax_loss_grad",
-           "predict", "accuracy", "n_params", "unpack", "pack",
+           "predict", "accuracy", "margin", "perceptron", "n_params", "unpack", "pack",
            "SoftmaxLinear"]
 
 
@@ -86,6 +86,46 @@ def accuracy(W, b, X, y) -> float:
     """The fraction of rows of X whose predicted class is y."""
     y = _check(W, b, X, y)
     return float(np.mean(predict(W, b, X) == y))
+
+
+def margin(W, b, X, y) -> float:
+    r"""The smallest lead of the true class's score over the best other one,
+    :math:`\min_i \big(z_{i y_i} - \max_{k \ne y_i} z_{ik}\big)`: positive exactly when (W, b)
+    classifies every row correctly, with room to spare."""
+    y = _check(W, b, X, y)
+    Z = X @ W + b
+    rows = np.arange(len(y))
+    true = Z[rows, y].copy()
+    Z[rows, y] = -np.inf
+    return float(np.min(true - Z.max(axis=1)))
+
+
+def perceptron(X, y, n_classes: int = 10, max_epochs: int = 1000):
+    """(W, b) with a positive :func:`margin` on (X, y), by the multiclass perceptron.
+
+    For each example whose true class does not beat every other class strictly, add the
+    example to the true class's template and subtract it from the runner-up's. If the data are
+    linearly separable this stops after finitely many corrections (Novikoff's theorem); the
+    result certifies separability. Raises ``RuntimeError`` if ``max_epochs`` pass without it.
+    """
+    W, b = np.zeros((X.shape[1], n_classes)), np.zeros(n_classes)
+    y = _check(W, b, X, y)
+    if not isinstance(max_epochs, (int, np.integer)) or max_epochs < 1:
+        raise ValueError(f"max_epochs must be a positive integer, got {max_epochs!r}")
+    for _ in range(max_epochs):
+        corrections = 0
+        for x, k in zip(X, y):
+            z = x @ W + b
+            z_true, z[k] = z[k], -np.inf
+            rival = int(np.argmax(z))
+            if z_true <= z[rival]:                 # wrong, or a tie: correct both templates
+                W[:, k] += x; b[k] += 1.0
+                W[:, rival] -= x; b[rival] -= 1.0
+                corrections += 1
+        if corrections == 0:
+            return W, b
+    raise RuntimeError(f"no separating (W, b) after {max_epochs} epochs: the data may not be linearly "
+                       "separable; raise max_epochs to look longer")
 
 
 # -- one flat vector of parameters -------------------------------------------

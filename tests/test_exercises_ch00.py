@@ -13,6 +13,22 @@ CASES = [  # check, a right answer, a wrong answer, a phrase of the wrong answer
 ]
 
 
+def _is_gd(step):
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        th, g = rng.normal(size=4), 10 * rng.normal(size=4)
+        if not np.allclose(step(th.copy(), g), th - 0.1 * g, rtol=1e-12, atol=1e-15):
+            return False
+    return True
+
+
+CASES += [  # the derivation and the open-ended exercise: any correct design passes, typical bugs do not
+    (ex.check_theta_after, lambda th, lr, lam, t: th * (1 - lr * lam) ** t,
+     lambda th, lr, lam, t: th * (1 - lr * lam * t), "a power"),
+    (ex.check_gd_detector, _is_gd, lambda step: True, "several θ and g"),
+]
+
+
 @pytest.mark.parametrize("check,right,wrong,phrase", CASES, ids=lambda c: getattr(c, "__name__", ""))
 def test_each_check(check, right, wrong, phrase, capsys):
     assert_follows_protocol(check, right, wrong, phrase, capsys)

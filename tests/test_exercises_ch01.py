@@ -26,6 +26,26 @@ CASES = [  # check, a right answer, a wrong answer, a phrase of the wrong answer
 ]
 
 
+def _score_hessian(z):
+    p = np.exp(z - z.max())
+    p /= p.sum()
+    return np.diag(p) - np.outer(p, p)
+
+
+def _diagonal_only(z):
+    return np.diag(np.diag(_score_hessian(z)) + np.diag(np.outer(*2 * [np.exp(z - z.max()) / np.exp(z - z.max()).sum()])))
+
+
+FLAT = np.concatenate([np.tile(np.arange(64.0)[:, None], (1, 10)).ravel(), np.full(10, 2.0)])  # c = 0..63 in every column
+NOT_FLAT = np.concatenate([np.ones(640), np.zeros(10)]) * (np.arange(650) % 10 == 0)            # moves one class only
+
+
+CASES += [  # the derivation and the open-ended exercise: any correct design passes, typical bugs do not
+    (ex.check_score_hessian, _score_hessian, _diagonal_only, "off-diagonal"),
+    (ex.check_flat_direction, FLAT, NOT_FLAT, "same number to every one"),
+]
+
+
 @pytest.mark.parametrize("check,right,wrong,phrase", CASES, ids=lambda c: getattr(c, "__name__", ""))
 def test_each_check(check, right, wrong, phrase, capsys):
     assert_follows_protocol(check, right, wrong, phrase, capsys)

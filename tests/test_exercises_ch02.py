@@ -37,6 +37,26 @@ CASES = [  # check, a right answer, a wrong answer, a phrase of the wrong answer
 ]
 
 
+def _exact_best(K, d):
+    return math.exp(math.lgamma(1 + 1 / d) + math.lgamma(K + 1) - math.lgamma(K + 1 + 1 / d))
+
+
+def _local_search(f, d, budget, rng):
+    x, s = np.zeros(d), 0.3
+    fx = f(x)
+    for _ in range(budget - 1):
+        y = x + s * rng.standard_normal(d)
+        fy = f(y)
+        x, fx, s = (y, fy, 1.5 * s) if fy < fx else (x, fx, 0.9 * s)
+    return x
+
+
+CASES += [  # the derivation and the open-ended exercise: any correct design passes, typical bugs do not
+    (ex.check_expected_best, _exact_best, lambda K, d: K ** (-1 / d), "order of magnitude"),
+    (ex.check_beat_random_search, _local_search, lambda f, d, budget, rng: rng.uniform(-2, 2, d), "random steps"),
+]
+
+
 @pytest.mark.parametrize("check,right,wrong,phrase", CASES, ids=lambda c: getattr(c, "__name__", ""))
 def test_each_check(check, right, wrong, phrase, capsys):
     if right is None and check is ex.check_one_fifth_step:

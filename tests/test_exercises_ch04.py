@@ -28,6 +28,37 @@ CASES = [  # check, a right answer, a wrong answer, a phrase of the wrong answer
 ]
 
 
+def _find_threshold(run):
+    lo, hi = 1e-4, 1e-4
+    start = run(1e-12)
+    while run(hi) < start:
+        lo, hi = hi, 2 * hi
+    for _ in range(30):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if run(mid) < start else (lo, mid)
+    return (lo + hi) / 2
+
+
+def _grid_threshold(run):            # another design: a fine grid from the top down
+    start = run(1e-12)
+    for lr in np.geomspace(10.0, 1e-3, 190):
+        if run(lr) < start:
+            return lr
+    return 1e-3
+
+
+CASES += [  # the derivation and the open-ended exercise: any correct design passes, typical bugs do not
+    (ex.check_line_search_step, lambda H, th: (lambda g: (g @ g) / (g @ H @ g))(H @ th),
+     lambda H, th: 1 / np.linalg.eigvalsh(H)[-1], "depends on the direction"),
+    (ex.check_threshold_experiment, _find_threshold, lambda run: 1.0, "switch"),
+]
+
+
+def test_the_threshold_experiment_accepts_another_design(capsys):
+    ex.check_threshold_experiment(_grid_threshold)
+    assert capsys.readouterr().out.startswith("✓ ")
+
+
 @pytest.mark.parametrize("check,right,wrong,phrase", CASES, ids=lambda c: getattr(c, "__name__", ""))
 def test_each_check(check, right, wrong, phrase, capsys):
     assert_follows_protocol(check, right, wrong, phrase, capsys)

@@ -23,6 +23,26 @@ CASES = [  # check, a right answer, a wrong answer, a phrase of the wrong answer
 ]
 
 
+def _two_batch_sizes(grad_of_batch, N, rng):
+    small, big = 4, 256
+    gs = np.mean([np.sum(grad_of_batch(rng.integers(N, size=small)) ** 2) for _ in range(200)])
+    gb = np.mean([np.sum(grad_of_batch(rng.integers(N, size=big)) ** 2) for _ in range(20)])
+    g2 = (big * gb - small * gs) / (big - small)
+    return (gs - gb) / (1 / small - 1 / big) / g2
+
+
+def _ignores_signal(grad_of_batch, N, rng):   # E|ĝ_32|² / |ḡ|²: neither subtracts the signal nor scales by B
+    g = grad_of_batch(np.arange(N))
+    return np.mean([np.sum(grad_of_batch(rng.integers(N, size=32)) ** 2) for _ in range(100)]) / (g @ g)
+
+
+CASES += [  # the derivation and the open-ended exercise: any correct design passes, typical bugs do not
+    (ex.check_floor_formula, lambda lr, lam, s2, B: lr * s2 / (2 * B * (2 - lr * lam)),
+     lambda lr, lam, s2, B: lr * s2 / (4 * B), "small-step"),
+    (ex.check_noise_scale_estimate, _two_batch_sizes, _ignores_signal, "two batch sizes"),
+]
+
+
 @pytest.mark.parametrize("check,right,wrong,phrase", CASES, ids=lambda c: getattr(c, "__name__", ""))
 def test_each_check(check, right, wrong, phrase, capsys):
     assert_follows_protocol(check, right, wrong, phrase, capsys)

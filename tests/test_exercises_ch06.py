@@ -1,4 +1,5 @@
 """The exercise checks of chapter 6 (momentum): placeholder, right answer, typical wrong answers."""
+import numpy as np
 import pytest
 
 from optimlib import exercises as ex
@@ -10,6 +11,32 @@ CASES = [  # check, a right answer, a wrong answer, a phrase of the wrong answer
     (ex.check_momentum_edge, 0.95, 0.5, "(2 + 2β)/L"),
     (ex.check_momentum_effective_lr, 0.01, 0.09, "g/(1 - β)"),
     (ex.check_to_velocity, lambda b, lr: -lr * b, lambda b, lr: lr * b, "sign"),
+]
+
+
+def _torch_nesterov(phi, buf, g, lr, beta):
+    buf = beta * buf + g
+    return phi - lr * (g + beta * buf), buf
+
+
+def _heavy_ball_instead(phi, buf, g, lr, beta):
+    buf = beta * buf + g
+    return phi - lr * buf, buf
+
+
+def _grid_tune(run):
+    best = None
+    for lr in np.geomspace(0.05, 0.8, 25):
+        for mom in np.linspace(0, 0.95, 39):
+            e = run(lr, mom, 300)
+            if np.isfinite(e) and (best is None or e < best[0]):
+                best = (e, lr, mom)
+    return best[1], best[2]
+
+
+CASES += [  # the derivation and the open-ended exercise: any correct design passes, typical bugs do not
+    (ex.check_torch_nesterov, _torch_nesterov, _heavy_ball_instead, "heavy ball"),
+    (ex.check_tune_heavy_ball, _grid_tune, lambda run: (0.3, 0.0), "larger β"),
 ]
 
 

@@ -175,3 +175,22 @@ def test_wrong_shapes():
         softmax_loss(W, b[:-1], X, y)
     with pytest.raises(ValueError, match="theta must have shape"):
         unpack(np.zeros(649))
+
+
+def test_margin_is_the_smallest_lead_of_the_true_score():
+    from optimlib.softmax_regression import margin
+    X = np.array([[1.0, 0.0], [0.0, 1.0]])
+    W, b = np.array([[2.0, 0.0], [0.0, 0.5]]), np.zeros(2)
+    assert margin(W, b, X, np.array([0, 1])) == 0.5          # leads 2 and 0.5
+    assert margin(W, b, X, np.array([1, 1])) == -2.0         # the first row is misclassified
+
+
+def test_perceptron_separates_the_digits_and_refuses_inseparable_data(digits):
+    from optimlib.softmax_regression import margin, perceptron
+    W, b = perceptron(digits.X_train, digits.y_train)
+    assert margin(W, b, digits.X_train, digits.y_train) > 0  # every training image, strictly
+    X = np.array([[1.0], [1.0]])                             # the same image with two labels
+    with pytest.raises(RuntimeError, match="separable"):
+        perceptron(X, np.array([0, 1]), n_classes=2, max_epochs=5)
+    with pytest.raises(ValueError, match="max_epochs"):
+        perceptron(X, np.array([0, 1]), n_classes=2, max_epochs=0)

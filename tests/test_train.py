@@ -285,6 +285,18 @@ def test_minimize_bad_input():
 
 
 
+def test_fit_takes_the_digits_with_or_without_the_validation_split():
+    from optimlib.data import load_digits
+    from optimlib.nn import build_mlp
+    for validation, n_train in ((False, 1438), (True, 1151)):
+        d = load_digits(validation=validation)
+        h = fit(build_mlp((64, 10), seed=0), "sgd", d, epochs=1, batch_size=n_train, progress=False, lr=0.5)
+        assert len(h.step_loss) == 1 and len(h.test_acc) == 1
+    h = fit(build_mlp((64, 10), seed=0), "sgd", (d.X_train, d.y_train, d.X_val, d.y_val), epochs=1,
+            progress=False, lr=0.5)
+    assert h.test_acc[-1] > 0.5        # measured on the 287 validation images
+
+
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), -0.5])
 def test_a_schedule_returning_a_bad_value_is_an_error_naming_the_step(small, bad):
     schedule = lambda t: 0.1 if t < 3 else bad  # noqa: E731

@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 
-from . import exercise, expect_close, fail, call
+from . import exercise, expect, expect_close, fail, call, _fmt, _number
 
-__all__ = ['check_zero_loss', 'check_cross_entropy', 'check_rosenbrock_kappa']
+__all__ = ['check_zero_loss', 'check_cross_entropy', 'check_rosenbrock_kappa', 'check_score_hessian', 'check_flat_direction']
 
 
 @exercise("The loss of knowing nothing")
@@ -45,3 +45,45 @@ def check_rosenbrock_kappa(answer):
                  hint="H = [[2 − 400(x2 − 3x1²), −400 x1], [−400 x1, 200]] at (1, 1); κ = λ_max / λ_min "
                       "(np.linalg.eigvalsh)")
     return f"κ ≈ {lam[-1] / lam[0]:.0f}, against 20 for the quadratic: the valley floor is nearly flat."
+
+
+@exercise("The curvature of the cross-entropy (a derivation)")
+def check_score_hessian(score_hessian):
+    from ..gradients import numerical_hessian
+    from ..softmax_regression import log_softmax
+    rng = np.random.default_rng(11)
+    for k in (2, 3, 10):
+        z, y = rng.normal(0, 2, k), int(rng.integers(k))
+        ell = lambda s: -log_softmax(s[None, :])[0, y]
+        grad = lambda s: np.exp(log_softmax(s[None, :])[0]) - np.eye(k)[y]
+        expected = numerical_hessian(grad, z)
+        got = np.asarray(call(score_hessian, z.copy()), dtype=float)
+        p = np.exp(log_softmax(z[None, :])[0])
+        if got.shape == (k, k) and np.allclose(got, np.diag(p)):
+            fail(f"the Hessian of ℓ(z, y) in z, {k} classes", _fmt(expected), _fmt(got),
+                 "the off-diagonal terms: ∂p_i/∂z_j = p_i(δ_ij − p_j)")
+        expect_close(f"the Hessian of ℓ(z, y) in z, {k} classes", got, expected, rtol=1e-5, atol=1e-7,
+                     hint="∂ℓ/∂z = p − e_y; differentiate p once more")
+    return "H = diag(p) − ppᵀ, independent of y and positive semidefinite: the proof of convexity in one line."
+
+
+@exercise("Find a direction in which the loss is flat")
+def check_flat_direction(d):
+    from ..data import load_digits
+    from ..softmax_regression import SoftmaxLinear
+    data = load_digits()
+    model = SoftmaxLinear(data.X_train[:200], data.y_train[:200])
+    d = np.asarray(d, dtype=float)
+    expect(d.shape == (model.size,), "the shape of your direction", (model.size,), d.shape, "a vector like θ: 650 numbers")
+    expect(np.linalg.norm(d) > 1e-6, "the length of your direction", "not zero", f"{np.linalg.norm(d):.3g}",
+           "the zero vector is flat trivially; find a real direction")
+    rng = np.random.default_rng(13)
+    for _ in range(3):
+        theta = rng.normal(0, 0.3, model.size)
+        base = model.loss(theta)
+        for t in (-3.0, 0.5, 10.0):
+            moved = model.loss(theta + t * d / np.linalg.norm(d))
+            expect(abs(moved - base) < 1e-9 * max(1.0, base), f"the loss moved along your direction by t = {t}",
+                   f"{base:.10g} (unchanged)", f"{moved:.10g}",
+                   "which change of (W, b) adds the same number to every one of the ten scores?")
+    return "Adding c to every column of W and one number to every b_k shifts all scores equally: the softmax cannot see it."

@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 
-from . import exercise, expect_close, fail, call
+from . import exercise, expect, expect_close, fail, call, _fmt, _number
 
-__all__ = ['check_attempts_for_confidence', 'check_one_fifth_step', 'check_records']
+__all__ = ['check_attempts_for_confidence', 'check_one_fifth_step', 'check_records', 'check_expected_best', 'check_beat_random_search']
 
 
 @exercise("Attempts for 99% confidence")
@@ -60,3 +60,44 @@ def check_records(answer):
     expect_close("the expected number of improvements in 10⁶ attempts", answer, expected, rtol=1e-4,
                  hint="attempt k sets a record with probability 1/k; add these up for k = 1 … 10⁶")
     return "≈ ln 10⁶ + 0.577: improvements come ever more rarely."
+
+
+@exercise("The expected best of K guesses (a derivation)")
+def check_expected_best(expected_best):
+    for K, d in ((10, 1), (1, 1), (100, 2), (1000, 5), (10 ** 6, 20)):
+        exact = math.exp(math.lgamma(1 + 1 / d) + math.lgamma(K + 1) - math.lgamma(K + 1 + 1 / d))
+        got = _number(f"expected_best(K = {K}, d = {d})", call(expected_best, K, d), exact)
+        if np.isclose(got, K ** (-1 / d), rtol=1e-6) and K > 1:
+            fail(f"E[min] for K = {K}, d = {d}", f"{exact:.6g}", f"{got:.6g}",
+                 "that is the order of magnitude; the exact value has a Γ(1 + 1/d) and K-dependent Gammas")
+        expect_close(f"E[min] for K = {K}, d = {d}", got, exact, rtol=1e-6,
+                     hint="P(min > r) = (1 − r^d)^K; E[min] = ∫₀¹ P(min > r) dr, a Beta integral after u = r^d "
+                          "(math.lgamma avoids overflow)")
+    return ("E[min] = Γ(1+1/d) K! / Γ(K+1+1/d) ≈ Γ(1+1/d) K^(−1/d): halving the distance costs 2^d times "
+            "more guesses.")
+
+
+@exercise("Beat random search")
+def check_beat_random_search(search):
+    rng = np.random.default_rng(21)
+    d, budget = 20, 2000
+    centre = rng.uniform(-1, 1, d)
+    count = [0]
+
+    def f(theta):
+        count[0] += 1
+        if count[0] > budget:
+            raise AssertionError(f"your search evaluated f more than the budget of {budget} times")
+        theta = np.asarray(theta, dtype=float)
+        return float(np.sum((theta - centre) ** 2))
+
+    best = np.asarray(call(search, f, d, budget, np.random.default_rng(0)), dtype=float)
+    expect(best.shape == (d,), "the shape of the point your search returns", (d,), best.shape, "")
+    count[0] = 0
+    value = f(best)
+    guesses = rng.uniform(-2, 2, (budget, d))                      # pure random search, same budget
+    random_best = float(np.min(np.sum((guesses - centre) ** 2, axis=1)))
+    expect(value < random_best / 10, "f at your best point (20 dims, 2000 evaluations)",
+           f"below a tenth of pure random search's {random_best:.3g}", f"{value:.3g}",
+           "move from the best point so far with small random steps, and shrink the steps when few succeed")
+    return f"f = {value:.3g} against {random_best:.3g} for pure random search: any local, adaptive design wins."

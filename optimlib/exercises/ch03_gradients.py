@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 
-from . import exercise, expect, expect_close, fail, call
+from . import exercise, expect, expect_close, fail, call, _fmt, _number
 
-__all__ = ['check_gradient_bug', 'check_l2_gradient', 'check_best_h_float32']
+__all__ = ['check_gradient_bug', 'check_l2_gradient', 'check_best_h_float32', 'check_gradient_checker']
 
 
 @exercise("Find the buggy gradient")
@@ -65,3 +65,27 @@ def check_best_h_float32(answer):
            "the same balance as in float64, with the float32 machine epsilon "
            "np.finfo(np.float32).eps ≈ 1.2e-7")
     return f"√ε₃₂ ≈ {eps32 ** 0.5:.1e}: in single precision a forward difference keeps only 3 to 4 correct digits."
+
+
+@exercise("A gradient checker of your own")
+def check_gradient_checker(grad_is_correct):
+    rng = np.random.default_rng(31)
+    A = rng.standard_normal((6, 6))
+    f = lambda x: float(np.sum(np.log1p(np.exp(A @ x))) + 0.5 * x @ x)
+    right = lambda x: A.T @ (1 / (1 + np.exp(-(A @ x)))) + x
+    cases = {
+        "the right gradient": (right, True),
+        "a sign flipped in one coordinate": (lambda x: right(x) * np.r_[1, 1, -1, 1, 1, 1], False),
+        "the regulariser's term forgotten": (lambda x: right(x) - x, False),
+        "twice the gradient": (lambda x: 2 * right(x), False),
+        "a tiny bias of 1e-4 on one coordinate": (lambda x: right(x) + 1e-4 * np.eye(6)[0], False),
+    }
+    for name, (grad, truth) in cases.items():
+        theta = rng.standard_normal(6)
+        verdict = call(grad_is_correct, f, grad, theta.copy())
+        expect(bool(verdict) == truth and isinstance(verdict, (bool, np.bool_)),
+               f"grad_is_correct for {name}", truth, verdict,
+               "compare with central differences (h ≈ 1e-5) by the relative error of the whole vector; "
+               "a right gradient gives ~1e-10, a wrong one far more")
+    return ("Central differences with a threshold near 1e-7 (float64, a smooth function) catch all four bugs, even the "
+            "1e-4 bias that a looser threshold of 1e-4 would let through.")

@@ -7,7 +7,7 @@ import numpy as np
 
 from . import exercise, expect, expect_close, fail, call, _number
 
-__all__ = ['check_gd_optimal', 'check_gd_steps', 'check_max_stable_lr', 'check_gd_sum_loss']
+__all__ = ['check_gd_optimal', 'check_gd_steps', 'check_max_stable_lr', 'check_gd_sum_loss', 'check_line_search_step', 'check_threshold_experiment']
 
 
 @exercise("Tune gradient descent on another quadratic")
@@ -48,7 +48,7 @@ def check_gd_steps(answer):
          "solve ρ^t ≤ 10⁻⁶ for t with ρ = (κ - 1)/(κ + 1): t = ln(10⁶) / ln(1/ρ), rounded up")
 
 
-@exercise("The largest stable step for any quadratic")
+@exercise("The stability threshold for any quadratic")
 def check_max_stable_lr(max_stable_lr):
     rng = np.random.default_rng(5)
     for n in (1, 2, 5, 20):
@@ -89,3 +89,55 @@ def check_gd_sum_loss(answer):
                  hint="Σᵢ ℓᵢ = N · mean: its gradient is N = 1438 times larger")
     return ("the path depends on η·∇f only: scaling the loss by N and η by 1/N changes nothing. "
             "It is why libraries average the loss over the batch.")
+
+
+@exercise("The exact line-search step (a derivation)")
+def check_line_search_step(line_search_step):
+    rng = np.random.default_rng(41)
+    for n in (2, 3, 8):
+        Qm, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        H = (Qm * np.exp(rng.uniform(-2, 2, n))) @ Qm.T
+        H = (H + H.T) / 2
+        theta = rng.standard_normal(n)
+        g = H @ theta
+        expected = (g @ g) / (g @ H @ g)
+        got = _number(f"line_search_step(H, θ) for a {n}x{n} H", call(line_search_step, H.copy(), theta.copy()), expected)
+        if np.isclose(got, 1 / np.linalg.eigvalsh(H)[-1]):
+            fail(f"the exact line-search step for a {n}x{n} H", f"{expected:.6g}", f"{got:.6g}",
+                 "1/L is the descent lemma's step; the exact one depends on the direction g: minimise f(θ − ηg) in η")
+        expect_close(f"the exact line-search step for a {n}x{n} H", got, expected, rtol=1e-8,
+                     hint="f(θ − ηg) = f(θ) − η gᵀg + ½η² gᵀHg; set its derivative in η to zero")
+    return ("η = gᵀg / gᵀHg (Cauchy's choice). It lies between 1/L and 1/μ: a Rayleigh quotient of H⁻¹ "
+            "in the direction g.")
+
+
+@exercise("Find the stability threshold by experiment")
+def check_threshold_experiment(find_threshold):
+    # hidden quadratics; the learner sees only run(lr) -> the loss after 200 steps of GD
+    rng = np.random.default_rng(43)
+    for n in (2, 6):
+        Qm, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        lam = np.exp(rng.uniform(-1, 2, n))
+        H = (Qm * lam) @ Qm.T
+        x0 = rng.standard_normal(n)
+        calls = [0]
+
+        def run(lr, H=H, x0=x0):
+            lr = float(lr)
+            if not lr > 0:
+                raise ValueError(f"lr must be positive, got {lr}")
+            calls[0] += 1
+            x = x0.copy()
+            with np.errstate(all="ignore"):
+                for _ in range(200):
+                    x = x - lr * (H @ x)
+                return float(0.5 * x @ H @ x)
+
+        truth = 2 / lam.max()
+        got = _number(f"find_threshold(run) on hidden quadratic {n}", call(find_threshold, run), truth)
+        expect(calls[0] <= 200, "the number of runs your experiment used", "at most 200", calls[0],
+               "bisect between a step that converges and one that diverges")
+        expect_close(f"the threshold of hidden quadratic {n}", got, truth, rtol=0.02,
+                     hint="a run converges (final loss below its start) below the threshold and "
+                          "explodes above it; search for the switch")
+    return "Any search works (a grid, bisection, doubling then bisection): the check only judges the estimate."

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import exercise, expect_close, fail, call, _number
+from . import exercise, expect, expect_close, fail, call, _number
 
-__all__ = ['check_sgd_fpc', 'check_sgd_floor', 'check_noise_scale']
+__all__ = ['check_sgd_fpc', 'check_sgd_floor', 'check_noise_scale', 'check_floor_formula', 'check_noise_scale_estimate']
 
 
 @exercise("Half the data in one batch")
@@ -58,3 +58,56 @@ def check_noise_scale(noise_scale):
         expect_close(f"noise_scale of a {n} x {p} matrix", got, expected, rtol=1e-8,
                      hint="σ² = mean over rows of |row - mean row|², then divide by |mean row|²")
     return "B_noise is the batch size at which noise and signal are equally large."
+
+
+@exercise("The noise floor for any batch size (a derivation)")
+def check_floor_formula(floor):
+    from ..quadratic_rates import sgd_noise_floor
+    rng = np.random.default_rng(51)
+    for _ in range(6):
+        lr, lam, s2, B = rng.uniform(0.01, 0.4), rng.uniform(0.5, 4), rng.uniform(0.5, 10), int(rng.integers(1, 256))
+        expected = lam / 2 * sgd_noise_floor(lr, lam, s2 / B)
+        got = _number("floor(lr, lam, sigma2, B)", call(floor, lr, lam, s2, B), expected)
+        if np.isclose(got, lr * s2 / (4 * B), rtol=1e-9):
+            fail(f"E[f - f*] for η = {lr:.3g}, λ = {lam:.3g}, σ² = {s2:.3g}, B = {B}", f"{expected:.6g}", f"{got:.6g}",
+                 "that is the small-step approximation η σ²/(4B); keep the exact 2 - ηλ")
+        if np.isclose(got, sgd_noise_floor(lr, lam, s2 / B), rtol=1e-9):
+            fail(f"E[f - f*] for η = {lr:.3g}, λ = {lam:.3g}, σ² = {s2:.3g}, B = {B}", f"{expected:.6g}", f"{got:.6g}",
+                 "that is E[e²], the mean squared error; the loss gap is λ/2 times it")
+        expect_close(f"E[f - f*] for η = {lr:.3g}, λ = {lam:.3g}, σ² = {s2:.3g}, B = {B}", got, expected, rtol=1e-9,
+                     hint="the noise of a batch mean has variance σ²/B; s = (1-ηλ)² s + η²σ²/B, then f - f* = λ/2 · s")
+    return "E[f − f*] = η σ² / (2B (2 − ηλ)): the floor falls like η/B, so a larger batch and a smaller step are interchangeable."
+
+
+def _mlp_gradients():
+    from ..data import load_digits
+    from ..nn import build_mlp
+    d = load_digits()
+    model = build_mlp((64, 64, 10), seed=0)
+
+    def grad_of_batch(idx):
+        idx = np.asarray(idx)
+        model.loss_and_grad(d.X_train[idx], d.y_train[idx])
+        return np.concatenate([g.ravel() for g in model.grads])
+    return grad_of_batch, len(d.X_train)
+
+
+@exercise("Estimate the noise scale from mini-batches")
+def check_noise_scale_estimate(estimate):
+    grad_of_batch, N = _mlp_gradients()
+    G = np.stack([grad_of_batch([i]) for i in range(N)])
+    g = G.mean(axis=0)
+    truth = float(np.mean(np.sum((G - g) ** 2, axis=1)) / (g @ g))
+    seen = [0]
+
+    def counted(idx):
+        idx = np.asarray(idx)
+        seen[0] += idx.size
+        return grad_of_batch(idx)
+
+    got = _number("estimate(grad_of_batch, N)", call(estimate, counted, N, np.random.default_rng(5)), truth)
+    expect(seen[0] <= 100 * N, "examples your experiment used", f"at most {100 * N}", seen[0],
+           "a few hundred batches are enough")
+    expect_close("the gradient noise scale of the digits MLP at initialisation", got, truth, rtol=0.25,
+                 hint="E|ĝ_B|² = |ḡ|² + σ²/B (with replacement): two batch sizes give two equations for |ḡ|² and σ²")
+    return f"The exact value is {truth:.1f}; any unbiased design (two batch sizes, many small batches, ...) gets close."
