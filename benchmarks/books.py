@@ -29,8 +29,9 @@ NotebookClient(nb, timeout=int(sys.argv[2]), kernel_name="python3").execute()
 print("EXECUTED_SECONDS", time.perf_counter() - t0)
 """
 
-_SKIP = shutil.ignore_patterns(".git", "_build", "__pycache__", ".ipynb_checkpoints", "*.egg-info",
-                               ".pytest_cache", "results", ".benchmarks")
+# hidden folders (.git, a .venv, caches), other virtual environments and build output
+_SKIP = shutil.ignore_patterns(".*", "venv", "env", "site-packages", "build", "dist", "_build",
+                               "__pycache__", "*.egg-info", "results")
 
 
 @contextlib.contextmanager

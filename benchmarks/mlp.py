@@ -27,7 +27,11 @@ def _blas_threads(n):
     """Limit NumPy's BLAS to ``n`` threads inside the block (``None``: leave it alone)."""
     if n is None:
         return contextlib.nullcontext()
-    from threadpoolctl import threadpool_limits
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        raise ImportError("the benchmark needs threadpoolctl to set NumPy's BLAS threads: "
+                          "`pip install threadpoolctl` (or `pip install -r requirements-dev.txt`)") from None
     return threadpool_limits(limits=n, user_api="blas")
 
 

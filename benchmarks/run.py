@@ -11,6 +11,7 @@ Prints a table to stdout (progress goes to stderr) and writes everything to a JS
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import os
@@ -278,7 +279,7 @@ def run_mlp(quick: bool) -> dict:
             a, b = results[f"optimlib/{dtype}/{th}"], results[f"torch/{dtype}/{th}"]
             ratios[f"{dtype}/{th}"] = a["seconds"] / b["seconds"] if a["reached"] and b["reached"] else None
     return {"runs": results, "ratios": ratios, "repeats": repeats, "lr": 1e-3, "batch_size": 32,
-            "target_accuracy": 0.97, "sizes": [64, 64, 10]}
+            "target_accuracy": 0.97, "sizes": [64, 64, 10], "max_epochs": kw["max_epochs"], "quick": quick}
 
 
 # -- targets and the table ----------------------------------------------------------------------
@@ -330,6 +331,17 @@ def evaluate_targets(res) -> dict:
         rd = [mlp["ratios"][f"{d}/default threads"] for d in ("float64", "float32")]
         put("mlp_vs_torch_1thread", None if None in r1 else max(r1), "the larger of float64 and float32")
         put("mlp_vs_torch_default", None if None in rd else max(rd), "the larger of float64 and float32")
+    # say why a target is not measured, so that a short run does not read as a failure
+    sizes = res.get("sizes") or sorted({r["n"] for r in rows})
+    for name, t in out.items():
+        if t["value"] is not None:
+            continue
+        if name in ("adam_vs_floor", "adam_vs_torch_foreach", "sgd_momentum_vs_floor", "naive_vs_optimlib"):
+            t["why"] = (f"not run at N = {TARGET_N:,} (sizes were {', '.join(f'{n:,}' for n in sizes)})"
+                        if TARGET_N not in sizes else "that optimizer was not timed")
+        elif name.startswith("mlp") and mlp:
+            t["why"] = (f"the MLP runs stop after {mlp.get('max_epochs', '?')} epochs, before "
+                        f"{mlp['target_accuracy']:.0%}")
     nbs = res.get("notebooks")
     if nbs:
         slowest = max(nbs, key=lambda r: r["seconds"])
@@ -392,8 +404,11 @@ def format_table(res) -> str:
                      f"(best of {mlp['repeats']})")
         lines.append(f"{'':<34}{'seconds':>9}{'epochs':>8}{'test acc':>10}")
         for key, r in mlp["runs"].items():
+            cap = mlp.get("max_epochs")
             lines.append(f"{key:<34}{r['seconds']:>9.3f}{r['epochs']:>8d}{r['test_acc']:>10.4f}"
-                         + ("" if r["reached"] else "  (not reached)"))
+                         + ("" if r["reached"] else
+                            f"  (stopped at the {cap}-epoch cap of --quick)" if mlp.get("quick") else
+                            "  (not reached)"))
         lines.append("optimlib / torch: " + "   ".join(
             f"{k} {_f(v, width=0)}" for k, v in mlp["ratios"].items()))
         lines.append("")
@@ -410,12 +425,14 @@ def format_table(res) -> str:
         lines.append("")
     t = res.get("targets")
     if t:
-        lines.append("Targets:")
+        lines.append("Targets:" + (" (--quick: small sizes and a few epochs, a check that the benchmark "
+                                   "runs; the targets need the full run)" if res.get("quick") else ""))
         for name, r in t.items():
             mark = {True: "met", False: "MISSED", None: "not measured"}[r["met"]]
             val = "-" if r["value"] is None else f"{r['value']:.2f}"
             lines.append(f"  {mark:<13}{r['what']}: {val} (target {r['limit']})"
-                         + (f"  [{r['detail']}]" if r["detail"] else ""))
+                         + (f"  [{r['detail']}]" if r["detail"] else "")
+                         + (f"\n{'':<15}({r['why']})" if r.get("why") else ""))
     return "\n".join(lines)
 
 
@@ -450,13 +467,21 @@ def main(argv=None) -> int:
     except UsageError as e:
         print(f"benchmarks.run: error: {e}", file=sys.stderr)
         return 2
+    missing = [m for m in (("torch", "threadpoolctl") if not args.no_steps or not args.no_mlp else ())
+               if importlib.util.find_spec(m) is None]
+    if missing:
+        print(f"benchmarks.run: error: {' and '.join(missing)} not installed; it compares optimlib with "
+              f"torch and sets NumPy's threads with threadpoolctl: `pip install -r requirements-dev.txt` "
+              f"(or `pip install {' '.join(missing)}`; torch's CPU build: see README.md)", file=sys.stderr)
+        return 2
     if (not args.keep_blas_env and not os.environ.get(_CHILD)
             and any(k in os.environ for k in BLAS_ENV)):
         _log(f"(running in a subprocess without {', '.join(k for k in BLAS_ENV if k in os.environ)})")
         return _relaunch(argv)
 
     started = time.time()
-    res = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "argv": argv, "machine": machine_info()}
+    res = {"started": time.strftime("%Y-%m-%d %H:%M:%S"), "argv": argv, "machine": machine_info(),
+           "quick": args.quick, "sizes": args.sizes}
     if not args.no_steps:
         rows, bw = run_steps(args, cases)
         add_ratios(rows, bw["floor"])

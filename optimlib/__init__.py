@@ -11,3 +11,20 @@ def show_source(obj):
 
     from IPython.display import Code  # imported here: optimlib itself does not need IPython
     return Code(inspect.getsource(obj), language="python")
+
+
+#: the subpackages and modules ``import optimlib`` makes reachable as attributes, imported on
+#: first use (PEP 562), so ``import optimlib`` stays fast: ``optimlib.nn.build_mlp(...)``
+SUBMODULES = ("data", "exercises", "gradients", "nn", "optim", "problems", "quadratic_rates",
+              "random_search", "runs", "schedules", "softmax_regression", "train", "viz")
+
+
+def __getattr__(name):
+    if name in SUBMODULES:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *SUBMODULES})

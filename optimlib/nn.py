@@ -14,6 +14,8 @@ the next ``forward`` with the same batch size; copy it if you keep it.
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ._checks import check_labels, check_same_length
@@ -234,6 +236,9 @@ class MLP(Sequential):
     ACTIVATIONS = {"relu": ReLU, "tanh": Tanh}
 
     def __init__(self, sizes, activation: str = "relu", seed=0, dtype=np.float64):
+        if isinstance(sizes, (numbers.Number, str)) or not hasattr(sizes, "__iter__"):
+            raise TypeError(f"sizes must be a sequence of layer sizes such as (64, 64, 10) "
+                            f"(inputs, hidden..., classes), got {type(sizes).__name__} {sizes!r}")
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"sizes must list at least 2 positive layer sizes (inputs, ..., "

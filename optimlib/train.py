@@ -47,6 +47,10 @@ def _get_optimizer(optimizer, params, opt_hyper: dict):
     """An optimizer over ``params``: built by name, or checked to hold exactly these arrays."""
     if isinstance(optimizer, str):
         return optim.get(optimizer, params, **opt_hyper)
+    if isinstance(optimizer, type) and issubclass(optimizer, optim.Optimizer):
+        raise TypeError(f"optimizer is the class {optimizer.__name__}, not an optimizer: pass a name, "
+                        f"fit(model, {optimizer.__name__.lower()!r}, data), or an instance built over "
+                        f"model.params, fit(model, optim.{optimizer.__name__}(model.params), data)")
     if not isinstance(optimizer, (optim.Optimizer, optim.Combined)):
         raise ValueError(f"optimizer must be an optimizer name such as 'sgd' or an Optimizer, "
                          f"got {type(optimizer).__name__}")
@@ -212,6 +216,11 @@ class History:
 
 
 def _split_data(data, model):
+    if isinstance(data, (dict, str, np.ndarray)) or not hasattr(data, "__len__"):
+        raise TypeError(f"data must be a tuple (X_train, y_train) or (X_train, y_train, X_test, "
+                        f"y_test), such as load_digits(), got {type(data).__name__}"
+                        + (f" with keys {list(data)}: write (data[{next(iter(data))!r}], ...)"
+                           if isinstance(data, dict) and data else ""))
     X_val = y_val = None
     if hasattr(data, "X_val"):  # a Digits from load_digits(validation=...)
         X, y, X_test, y_test, X_val, y_val = (data.X_train, data.y_train, data.X_test, data.y_test,
@@ -271,6 +280,10 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
     batch_size = check_count("batch_size", batch_size, 1)
     if blowup is not None:
         blowup = check_number("blowup", blowup, 1.0, low_open=True)
+    if isinstance(optimizer, np.ndarray):  # fit(model, X, y), the order of Keras' model.fit(X, y)
+        raise TypeError("optimizer (fit's 2nd argument) is an array: the order is "
+                        "fit(model, optimizer, data), data = (X_train, y_train), e.g. "
+                        "fit(model, 'adam', (X, y)) or fit(model, 'adam', load_digits())")
     X, y, X_test, y_test, X_val, y_val = _split_data(data, model)
     opt = _get_optimizer(optimizer, model.params, opt_hyper).train()
     scheduled = _scheduler(opt, schedule)
@@ -314,7 +327,8 @@ def fit(model, optimizer, data, epochs: int = 10, batch_size: int = 32, *, seed=
     if h.diverged:
         warnings.warn(h.message, DivergenceWarning, stacklevel=2)
     else:
-        h.message = f"trained {h.epochs_run} epochs ({len(h.step_loss)} steps)"
+        h.message = (f"trained {h.epochs_run} epoch{'' if h.epochs_run == 1 else 's'} "
+                     f"({len(h.step_loss)} step{'' if len(h.step_loss) == 1 else 's'})")
     return h
 
 

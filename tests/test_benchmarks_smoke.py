@@ -46,6 +46,8 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path):
     assert adam["bytes_per_element"] == 7 * 4 and adam["state_buffers"] == 2  # p, g, m, v in; p, m, v out
     assert res["bandwidth"]["floor"] == max(res["bandwidth"]["copy"], res["bandwidth"]["triad"]) > 0
     assert res["targets"]["adam_vs_floor"]["met"] is None  # 1e7 was not run: not measured
+    assert "(not run at N = 10,000,000 (sizes were 1,000, 3,000))" in r.stdout  # and it says why
+    assert "--quick: small sizes and a few epochs" in r.stdout
     assert "```text" in md.read_text() and "adam" in md.read_text()
     again = bench("--from-json", str(out))  # the table is rebuilt from the JSON alone
     assert again.returncode == 0 and again.stdout == r.stdout
@@ -167,3 +169,40 @@ def test_sliced_steps_do_not_fault_their_temporaries_in_again():
     from optimlib.optim import Optimizer
     slices = 10_000_000 * 4 // Optimizer.chunk_size
     assert float(r.stdout) < slices, f"{float(r.stdout):.0f} page faults per step for {slices} slices"
+
+
+def test_a_missing_dependency_names_what_to_install(tmp_path):
+    """Without threadpoolctl (a clean machine without requirements-dev.txt) the benchmark says
+    what to install instead of crashing with nothing on stdout."""
+    hide = tmp_path / "hide"
+    hide.mkdir()
+    (hide / "threadpoolctl.py").write_text("raise ImportError('hidden for the test')\n")
+    (hide / "sitecustomize.py").write_text(
+        "import importlib.util, sys\n_f = importlib.util.find_spec\n"
+        "importlib.util.find_spec = lambda n, *a: None if n == 'threadpoolctl' else _f(n, *a)\n")
+    import os
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(hide), str(ROOT)])}
+    r = subprocess.run([sys.executable, "-m", "benchmarks.run", "--keep-blas-env", "--quick",
+                        "--out", str(tmp_path / "r.json")], cwd=ROOT, env=env, capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "threadpoolctl" in r.stderr and "pip install" in r.stderr, r.stderr
+
+
+def test_threadpoolctl_is_declared():
+    lines = (ROOT / "requirements-dev.txt").read_text().splitlines()
+    assert any(line.strip().startswith("threadpoolctl") for line in lines)
+
+
+def test_quick_mlp_rows_say_why_97_percent_was_not_reached():
+    from benchmarks.run import evaluate_targets, format_table
+    run = {"seconds": 0.1, "epochs": 3, "test_acc": 0.86, "reached": False}
+    mlp = {"runs": {"optimlib/float64/1 thread": run, "torch/float64/1 thread": run},
+           "ratios": {f"{d}/{t}": None for d in ("float64", "float32") for t in ("1 thread", "default threads")},
+           "repeats": 1, "lr": 1e-3, "batch_size": 32, "target_accuracy": 0.97, "sizes": [64, 64, 10],
+           "max_epochs": 3, "quick": True}
+    res = {"mlp": mlp, "quick": True}
+    res["targets"] = evaluate_targets(res)
+    table = format_table(res)
+    assert "(not reached)" not in table and "(stopped at the 3-epoch cap of --quick)" in table
+    assert "(the MLP runs stop after 3 epochs, before 97%)" in table

@@ -65,10 +65,17 @@ def test_eps_not_positive(name, eps):
         optim.get(name, params(), eps=eps)
 
 
-@pytest.mark.parametrize("name", ["sgd", "rmsprop"])
-def test_negative_momentum(name):
-    with raises(ValueError, "momentum must lie in [0.0, inf)"):
+@pytest.mark.parametrize("name, range_", [("sgd", "[0.0, 1.0)"), ("rmsprop", "[0.0, inf)")])
+def test_negative_momentum(name, range_):
+    with raises(ValueError, f"momentum must lie in {range_}"):
         optim.get(name, params(), momentum=-0.9)
+
+
+@pytest.mark.parametrize("momentum", [1.0, 1.5])
+def test_sgd_momentum_of_one_or_more_is_refused(momentum):
+    """With mu >= 1 the velocity keeps every gradient forever: the iteration cannot converge."""
+    with raises(ValueError, f"momentum must lie in [0.0, 1.0), got {momentum}"):
+        optim.SGD(params(), momentum=momentum)
 
 
 @pytest.mark.parametrize("hyper, message", [

@@ -306,3 +306,10 @@ def test_a_schedule_returning_a_bad_value_is_an_error_naming_the_step(small, bad
         minimize(_Quadratic(), "sgd", [1.0, 1.0], 10, schedule=schedule)
     with pytest.raises(TypeError, match="the schedule at step 0: lr must be a real number"):
         minimize(_Quadratic(), "sgd", [1.0, 1.0], 10, schedule=lambda t: "0.1")
+
+
+def test_one_epoch_reads_as_one_epoch():
+    d = load_digits()
+    h = fit(build_mlp((64, 8, 10)), "sgd", (d.X_train[:32], d.y_train[:32]), epochs=1, batch_size=32,
+            progress=False)
+    assert h.message.startswith("trained 1 epoch (1 step)"), h.message

@@ -307,7 +307,13 @@ class Optimizer:
     def _check_params(params) -> list:
         if isinstance(params, np.ndarray):
             params = [params]
-        params = list(params)
+        if hasattr(params, "params") and hasattr(params, "grads"):  # a model, not its arrays
+            raise TypeError(f"params must be a list of NumPy arrays, got a {type(params).__name__}: "
+                            f"pass model.params, e.g. optim.get('adam', model.params)")
+        try:
+            params = list(params)
+        except TypeError:
+            raise TypeError(f"params must be a list of NumPy arrays, got {type(params).__name__}") from None
         if not params:
             raise ValueError("params is empty: give a list of float NumPy arrays to optimise")
         for i, p in enumerate(params):

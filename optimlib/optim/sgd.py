@@ -34,7 +34,8 @@ class SGD(Optimizer):
     @classmethod
     def validate(cls, h):
         h = super().validate(h)
-        h["momentum"] = check_number("momentum", h["momentum"], 0.0)
+        # |mu| >= 1: the velocity never forgets a gradient, the iteration cannot converge
+        h["momentum"] = check_number("momentum", h["momentum"], 0.0, 1.0, high_open=True)
         h["dampening"] = check_number("dampening", h["dampening"], 0.0, 1.0)
         h["weight_decay"] = check_number("weight_decay", h["weight_decay"], 0.0)
         h["nesterov"] = check_flag("nesterov", h["nesterov"])

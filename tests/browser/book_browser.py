@@ -112,12 +112,12 @@ def book_root(html: pathlib.Path) -> pathlib.Path:
 
 
 def all_pages(html: pathlib.Path | None = None) -> list[str]:
-    """The TOC's pages, then every other HTML page Sphinx wrote (index, search, genindex, ...)."""
+    """The TOC's pages, then the pages Sphinx writes at the top of the build (index, search,
+    genindex, ...). Nothing else: a stale page from outside the TOC (say, from a virtual
+    environment inside the checkout) is not the book."""
     html = html or html_root()
     pages = toc_pages(book_root(html))
-    extra = sorted(str(p.relative_to(html)).replace(os.sep, "/") for p in html.rglob("*.html")
-                   if not str(p.relative_to(html)).startswith(("_static", "_sources", "_images",
-                                                               "mathjax", "widgets")))
+    extra = sorted(p.name for p in html.glob("*.html"))
     return pages + [p for p in extra if p not in pages]
 
 
