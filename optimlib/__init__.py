@@ -15,8 +15,9 @@ def show_source(obj):
 
 #: the subpackages and modules ``import optimlib`` makes reachable as attributes, imported on
 #: first use (PEP 562), so ``import optimlib`` stays fast: ``optimlib.nn.build_mlp(...)``
-SUBMODULES = ("data", "exercises", "gradients", "nn", "optim", "problems", "quadratic_rates",
-              "random_search", "runs", "schedules", "softmax_regression", "train", "viz")
+SUBMODULES = ("contrasts", "data", "exercises", "gradients", "nn", "online", "optim", "problems",
+              "quadratic_rates", "random_search", "runs", "schedules", "softmax_regression", "train",
+              "viz")
 
 
 def __getattr__(name):

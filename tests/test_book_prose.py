@@ -105,3 +105,22 @@ def test_folded_cells_only_draw(nb):
     hidden = [c.get("id") for c in cells_ if "hide-input" in c.get("metadata", {}).get("tags", [])
               and re.search(r"^\s*assert\b", "".join(c["source"]), re.M)]
     assert not hidden, f"{nb.name}: folded cells {hidden} hold asserts; move the experiment to a visible cell"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_solution_code_sits_inside_its_dropdown(nb):
+    """A solution opened and closed in one markdown cell folds only its prose: the code cell after
+    it (the solution's code) is then shown to every reader. Open it in one cell, close it in its own."""
+    cs = json.loads(nb.read_text())["cells"]
+    bad, depth = [], 0
+    for i, c in enumerate(cs):
+        text = "".join(c["source"])
+        if c["cell_type"] != "markdown":
+            continue
+        opens, closes = text.count("{solution-start}"), text.count("{solution-end}")
+        if opens and closes >= opens and i + 1 < len(cs) and cs[i + 1]["cell_type"] == "code":
+            bad.append(c.get("id", i))
+        depth += opens - closes
+        assert depth in (0, 1), f"{nb.name}: cell {c.get('id', i)} nests or closes a solution twice"
+    assert depth == 0, f"{nb.name}: a solution is never closed"
+    assert not bad, f"{nb.name}: solutions {bad} close before the code cell that follows them"
