@@ -136,6 +136,15 @@ def _number(what: str, x, expected) -> float:
         fail(what, f"one number, like {_fmt(expected)}", f"{type(x).__name__} {x!r}")
 
 
+def random_quadratic(rng, n: int, log_low: float, log_high: float):
+    """A hidden test Hessian: ``(H, lam)`` with H = Q diag(lam) Qᵀ symmetric positive definite,
+    Q a random rotation and log(lam) uniform in [log_low, log_high] (drawn from ``rng``)."""
+    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    lam = np.exp(rng.uniform(log_low, log_high, n))
+    H = (Q * lam) @ Q.T
+    return (H + H.T) / 2, lam
+
+
 # every chapter's checks, re-exported (imported last: they use the framework above); a chapter's
 # module is found by its name, chNN_*.py, so adding a chapter edits nothing here
 def _chapters() -> list[str]:

@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from . import exercise, expect, expect_close, fail, call, _number
+from . import exercise, expect, expect_close, fail, call, _number, random_quadratic
 
 __all__ = ['check_gd_optimal', 'check_gd_steps', 'check_max_stable_lr', 'check_gd_sum_loss', 'check_line_search_step', 'check_threshold_experiment']
 
@@ -52,10 +52,7 @@ def check_gd_steps(answer):
 def check_max_stable_lr(max_stable_lr):
     rng = np.random.default_rng(5)
     for n in (1, 2, 5, 20):
-        Qm, _ = np.linalg.qr(rng.standard_normal((n, n)))
-        lam = np.exp(rng.uniform(-2, 3, n))
-        H = (Qm * lam) @ Qm.T
-        H = (H + H.T) / 2
+        H, lam = random_quadratic(rng, n, -2, 3)
         expected = 2 / lam.max()
         got = _number(f"max_stable_lr for a {n}x{n} H", call(max_stable_lr, H.copy()), expected)
         if np.isclose(float(got), 1 / lam.max()):
@@ -95,9 +92,7 @@ def check_gd_sum_loss(answer):
 def check_line_search_step(line_search_step):
     rng = np.random.default_rng(41)
     for n in (2, 3, 8):
-        Qm, _ = np.linalg.qr(rng.standard_normal((n, n)))
-        H = (Qm * np.exp(rng.uniform(-2, 2, n))) @ Qm.T
-        H = (H + H.T) / 2
+        H, _ = random_quadratic(rng, n, -2, 2)
         theta = rng.standard_normal(n)
         g = H @ theta
         expected = (g @ g) / (g @ H @ g)
@@ -116,9 +111,7 @@ def check_threshold_experiment(find_threshold):
     # hidden quadratics; the learner sees only run(lr) -> the loss after 200 steps of GD
     rng = np.random.default_rng(43)
     for n in (2, 6):
-        Qm, _ = np.linalg.qr(rng.standard_normal((n, n)))
-        lam = np.exp(rng.uniform(-1, 2, n))
-        H = (Qm * lam) @ Qm.T
+        H, lam = random_quadratic(rng, n, -1, 2)
         x0 = rng.standard_normal(n)
         calls = [0]
 
