@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _fused
 from ._common import lerp_
 from .base import Optimizer
 
@@ -70,6 +71,10 @@ class Adam(Optimizer):
             denom = np.sqrt(exp_avg_sq) / bias_correction2 ** 0.5 + eps
         p += -step_size * exp_avg / denom
 
+    def fused_update(self, p, g, exp_avg, exp_avg_sq, max_exp_avg_sq=None, **hyper):
+        """``update`` in one compiled pass over the whole arrays (``fused=True``)."""
+        _fused.adam(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, **hyper)
+
     def effective_lr(self):
         r""":math:`\eta / (1-\beta_1^t) / (\sqrt{\hat v_t} + \epsilon)`, per unit of the first
         moment :math:`m_t` (AMSGrad: :math:`\hat v_t` from the running maximum)."""
@@ -110,3 +115,7 @@ class AdamW(Adam):
     def update(self, p, g, exp_avg, exp_avg_sq, max_exp_avg_sq=None, **hyper):
         super().update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, **hyper,
                        decoupled_weight_decay=True)
+
+    def fused_update(self, p, g, exp_avg, exp_avg_sq, max_exp_avg_sq=None, **hyper):
+        super().fused_update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, **hyper,
+                             decoupled_weight_decay=True)
