@@ -33,9 +33,9 @@ CASES = [
     ("SGD", {"momentum": 0.9}),
     ("SGD", {"momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
     ("SGD", {"momentum": 0.5, "dampening": 0.3, "weight_decay": 0.02}),
+    ("Lion", {}),
+    ("Lion", {"weight_decay": 0.1, "betas": (0.95, 0.98)}),
 ]
-if hasattr(optim, "Lion"):
-    CASES += [("Lion", {}), ("Lion", {"weight_decay": 0.1, "betas": (0.95, 0.98)})]
 IDS = [f"{name}-{'-'.join(f'{k}={v}' for k, v in kw.items()) or 'defaults'}" for name, kw in CASES]
 
 
@@ -120,13 +120,13 @@ def test_state_dict_moves_between_fused_and_plain(name, kw, direction):
 
 def test_the_signature_offers_fused_where_there_is_a_kernel():
     assert str(inspect.signature(optim.Adam)).endswith("decoupled_weight_decay=False, fused=False)")
-    for cls in (optim.AdamW, optim.SGD):
+    for cls in (optim.AdamW, optim.SGD, optim.Lion):
         assert list(inspect.signature(cls).parameters)[-1] == "fused"
     assert "fused" not in inspect.signature(optim.NAdam).parameters
 
 
 def test_an_optimizer_without_a_kernel_refuses_fused():
-    with pytest.raises(ValueError, match="NAdam has no fused step; fused=True exists for Adam, AdamW, SGD"):
+    with pytest.raises(ValueError, match="NAdam has no fused step; fused=True exists for Adam, AdamW, Lion, SGD"):
         optim.NAdam([np.zeros(3)], fused=True)
     from optimlib.contrasts import AdamEpsInsideRoot  # rewrites update: Adam's kernel is not its step
     assert AdamEpsInsideRoot.fused_update is None
@@ -166,7 +166,7 @@ def test_the_extra_is_declared_and_the_book_installs_numba():
 
 def test_kernels_are_cached_and_compiled_without_fast_math():
     from optimlib.optim import _fused_kernels as k
-    for kernel in (k.adam, k.sgd):
+    for kernel in (k.adam, k.sgd, k.lion):
         assert type(kernel._cache).__name__ == "FunctionCache"  # machine code kept on disk
         assert kernel.targetoptions["error_model"] == "numpy"
         assert not kernel.targetoptions.get("fastmath") and not kernel.targetoptions.get("parallel")
@@ -192,3 +192,18 @@ def test_no_writable_cache_folder_falls_back_to_compiling(tmp_path):
                        text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize("name, kw", [("Adam", {"amsgrad": True}), ("SGD", {"momentum": 0.9}),
+                                      ("Lion", {"weight_decay": 0.1})])
+def test_zeros_infinities_and_nans_come_out_as_numpy_gives_them(name, kw):
+    """IEEE semantics kept (error_model="numpy", no fast-math): a zero gradient (Lion's sign of
+    0 is 0), an infinite one and a NaN give the NumPy step's values, NaN where NumPy has NaN."""
+    g = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-300, 3.0])
+    pa, pb = np.linspace(-1, 1, 7), np.linspace(-1, 1, 7)
+    a, b = getattr(optim, name)([pa], **kw), getattr(optim, name)([pb], fused=True, **kw)
+    with np.errstate(all="ignore"):
+        for _ in range(3):
+            a.step([g])
+            b.step([g])
+    np.testing.assert_array_equal(pa, pb)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["require", "adam", "sgd", "INSTALL"]
+__all__ = ["require", "adam", "sgd", "lion", "INSTALL"]
 
 INSTALL = "pip install optimlib[fused]"
 
@@ -58,3 +58,11 @@ def sgd(p, g, momentum_buffer=None, *, lr, momentum, dampening, weight_decay, ne
     b = _none(T) if momentum_buffer is None else momentum_buffer
     require().sgd(p, g, b, T(lr), bool(weight_decay), T(weight_decay), bool(momentum),
                   T(momentum), bool(dampening), T(1 - dampening), step == 1, bool(nesterov))
+
+
+def lion(p, g, exp_avg, *, lr, betas, weight_decay):
+    """:meth:`Lion.update` on whole flat arrays in one pass."""
+    T = p.dtype.type
+    beta1, beta2 = betas
+    require().lion(p, g, exp_avg, T(lr), T(beta1), T(1 - beta1), T(beta2), T(1 - beta2),
+                   bool(weight_decay), T(1 - lr * weight_decay))

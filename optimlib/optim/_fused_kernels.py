@@ -20,7 +20,7 @@ import warnings
 import numba
 import numpy as np
 
-__all__ = ["adam", "sgd"]
+__all__ = ["adam", "sgd", "lion"]
 
 _OPTIONS = dict(error_model="numpy", fastmath=False, parallel=False, nogil=True, boundscheck=False)
 
@@ -88,3 +88,21 @@ def sgd(p, g, b, lr, use_wd, wd, use_m, momentum, use_damp, damp, first, nestero
             gi = gi + momentum * bi if nesterov else bi
         p[i] = pi - lr * gi
 
+
+
+@_jit
+def lion(p, g, m, lr, c1, w1, b2, c2, decoupled, decay):
+    """Lion: ``c = beta1 * m + (1 - beta1) * g`` (``c1``, ``w1``), the step ``lr * sign(c)``
+    (``np.sign``: 0 at 0, NaN at NaN), ``decay = 1 - lr * weight_decay`` applied if
+    ``decoupled``, then ``m = beta2 * m + (1 - beta2) * g`` (``b2``, ``c2``)."""
+    zero = lr - lr
+    for i in range(p.size):
+        pi = p[i]
+        gi = g[i]
+        mi = m[i]
+        c = c1 * mi + w1 * gi
+        if decoupled:
+            pi = pi * decay
+        d = lr if c > 0 else (-lr if c < 0 else (zero if c == 0 else c))
+        p[i] = pi - d
+        m[i] = mi * b2 + c2 * gi
