@@ -64,7 +64,7 @@ def adam(p, g, m, v, vmax, w1, near_m, c1, b2, c2, wd, decay, l2, decoupled, ams
             vmax[i] = x
             vi = x
         denom = np.sqrt(vi) / bc2_sqrt + eps
-        p[i] = pi + neg_step * mi / denom
+        p[i] = pi + mi / denom * neg_step
 
 
 @_jit

@@ -66,10 +66,12 @@ class Adam(Optimizer):
         step_size = lr / bias_correction1
         if amsgrad:
             np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
-            denom = np.sqrt(max_exp_avg_sq) / bias_correction2 ** 0.5 + eps
-        else:
-            denom = np.sqrt(exp_avg_sq) / bias_correction2 ** 0.5 + eps
-        p += -step_size * exp_avg / denom
+        denom = np.sqrt(max_exp_avg_sq if amsgrad else exp_avg_sq)
+        denom /= bias_correction2 ** 0.5  # in place: a slice's temporaries cost time
+        denom += eps
+        delta = exp_avg / denom  # torch's addcdiv: -step_size * (m / denom)
+        delta *= -step_size
+        p += delta
 
     def fused_update(self, p, g, exp_avg, exp_avg_sq, max_exp_avg_sq=None, **hyper):
         """``update`` in one compiled pass over the whole arrays (``fused=True``)."""
