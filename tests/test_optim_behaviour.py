@@ -28,6 +28,7 @@ FULL = {
     "rprop": dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)),  # flips and both clamps
     "lion": dict(lr=0.05, betas=(0.8, 0.95), weight_decay=0.1),
     "muon": dict(lr=0.05, momentum=0.9, weight_decay=0.1, adjust_lr_fn="match_rms_adamw"),
+    "shampoo": dict(lr=0.05, eps=1e-3, update_freq=3, weight_decay=0.05, momentum=0.5),
 }
 
 
@@ -65,7 +66,7 @@ def assert_same_bits(a_opt, b_opt):
 
 def test_registry_lists_every_optimizer():
     assert NAMES == sorted(["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax",
-                            "nadam", "radam", "rprop", "lion", "muon"])
+                            "nadam", "radam", "rprop", "lion", "muon", "shampoo"])
     assert FULL.keys() == set(NAMES)
     assert isinstance(optim.get("Adam", make_params()), optim.Adam)
 
@@ -173,6 +174,7 @@ QUADRATIC_TABLE = {
     "lion": (dict(lr=1e-2), 750, 1.5e-2),            # [499]; a third entry is its own tolerance:
                                                      # each coordinate moves by exactly lr, so Lion
                                                      # settles within lr*sqrt(2), no closer
+    "shampoo": (dict(lr=1.0), 250),                  # [137]: on a vector, Adagrad's diagonal
 }
 
 #: the same on Rosenbrock from (-1.5, 2), reaching ||x - (1, 1)|| <= 1e-3
@@ -189,6 +191,7 @@ ROSENBROCK_TABLE = {
     "radam": (dict(lr=2e-3), 12000),                 # [8196]; lr=2e-2 diverges
     "rprop": (dict(), 6000),                         # [4157]; lr=2e-2 stalls at ~1.2e-3
     "lion": (dict(lr=1e-3), 5500, 1.5e-3),           # [3687]; within lr*sqrt(2), as above
+    "shampoo": (dict(lr=1.0), 20000),                # [13100]: as Adagrad's
 }
 
 

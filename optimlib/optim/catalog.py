@@ -30,6 +30,7 @@ from .radam import RAdam
 from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
+from .shampoo import Shampoo
 
 __all__ = ["Entry", "CATALOG", "entry", "find", "names", "optimizers", "make"]
 
@@ -132,6 +133,8 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     # red; matrices only, so not in the 2-D demonstrations (demo_lr: its lr on a matrix problem)
     Entry("muon", Muon, "#E41A1C", "Muon", demo_lr=0.02, beta="momentum", torch="Muon",
           matrices_only=True),
+    # dark blue (Tol's high-contrast blue)
+    Entry("shampoo", Shampoo, "#004488", "Shampoo", demo_lr=0.5),
     # grey, dark grey: the gradient-free methods of chapter 2 (functions, not optimizers)
     Entry("random_search", None, "#888888", "Random search", aliases=("randomsearch", "random")),
     Entry("random_local_search", None, "#4D4D4D", "Random local search",
