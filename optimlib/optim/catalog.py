@@ -19,6 +19,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
@@ -31,6 +32,7 @@ from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
 from .shampoo import Shampoo
+from .yogi import Yogi
 
 __all__ = ["Entry", "CATALOG", "entry", "find", "names", "optimizers", "make"]
 
@@ -126,6 +128,8 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     # olive
     Entry("amsgrad", Adam, "#999933", "AMSGrad", preset={"amsgrad": True}, demo_lr=0.1,
           beta="betas", torch="Adam", aliases=("ams_grad",)),
+    # brown: clearly apart from the Adam family's purples and roses next to it
+    Entry("yogi", Yogi, "#8C564B", "Yogi", demo_lr=0.1, beta="betas"),
     # green
     Entry("rprop", Rprop, "#117733", "Rprop", demo_lr=0.01, torch="Rprop"),
     # ochre (Tol's medium-contrast dark yellow)
@@ -135,6 +139,8 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
           matrices_only=True),
     # dark blue (Tol's high-contrast blue)
     Entry("shampoo", Shampoo, "#004488", "Shampoo", demo_lr=0.5),
+    # yellow (Tol's high-contrast palette)
+    Entry("adafactor", Adafactor, "#DDAA33", "Adafactor", demo_lr=0.1, torch="Adafactor"),
     # grey, dark grey: the gradient-free methods of chapter 2 (functions, not optimizers)
     Entry("random_search", None, "#888888", "Random search", aliases=("randomsearch", "random")),
     Entry("random_local_search", None, "#4D4D4D", "Random local search",
