@@ -45,7 +45,9 @@ class Shampoo(Optimizer):
     Why :math:`-1/4`: full-matrix Adagrad would precondition :math:`\mathrm{vec}(G)` by
     :math:`(\sum_s \mathrm{vec}(G_s)\mathrm{vec}(G_s)^\top)^{-1/2}`, an :math:`nm \times nm`
     matrix. Shampoo replaces it by the Kronecker product :math:`L^{1/2} \otimes R^{1/2}` of two
-    small factors (the paper's Lemma 8 bounds the full matrix by it), and
+    small factors (the paper's analysis bounds the full matrix by it: for gradients of rank at
+    most :math:`r`, :math:`\frac1r \sum_s \mathrm{vec}(G_s)\mathrm{vec}(G_s)^\top \preceq
+    L^{1/2} \otimes R^{1/2}` with the same :math:`\epsilon` in all three), and
     :math:`(L^{1/2}\otimes R^{1/2})^{-1/2} = L^{-1/4} \otimes R^{-1/4}`, which acts on
     :math:`G` as :math:`L^{-1/4} G R^{-1/4}`. Memory :math:`n^2 + m^2` instead of
     :math:`(nm)^2`; the roots (symmetric eigendecompositions, :math:`O(n^3 + m^3)`) are the
@@ -55,12 +57,12 @@ class Shampoo(Optimizer):
     Vectors and scalars (biases): the paper's order-1 case is full-matrix Adagrad; here its
     diagonal, i.e. Adagrad with the sums started at :math:`\epsilon` (no :math:`\epsilon` in the
     denominator). Tensors of three or more dimensions are refused: reshape them to matrices.
-    ``eps`` is the paper's :math:`\epsilon` of the starting statistics (1e-4 in its
-    experiments). ``weight_decay`` is an L2 term added to the gradient, as in torch's Adagrad;
+    ``eps`` is the paper's :math:`\epsilon` of the starting statistics (its default, 1e-4, is
+    that of the authors' TensorFlow implementation). ``weight_decay`` is an L2 term added to the gradient, as in torch's Adagrad;
     ``momentum`` (not in the paper's algorithm; 0 by default) averages the preconditioned step.
 
     References: V. Gupta, T. Koren, Y. Singer, "Shampoo: Preconditioned Stochastic Tensor
-    Optimization", ICML 2018, arXiv:1802.09568 (Algorithm 1; Lemma 8).
+    Optimization", ICML 2018, arXiv:1802.09568 (Algorithm 1).
     """
 
     defaults = dict(lr=1e-2, eps=1e-4, update_freq=1, weight_decay=0.0, momentum=0.0)
