@@ -22,6 +22,8 @@ FULL = {
     "nadam": dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True),
     "radam": dict(lr=0.05, betas=(0.9, 0.8)),  # rho_t passes 5 at step 7: both branches
     "rprop": dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)),  # flips and both clamps
+    "yogi": dict(lr=0.05, betas=(0.8, 0.99), initial_accumulator_value=0.5),
+    "lion": dict(lr=0.05, betas=(0.8, 0.95), weight_decay=0.1),
     "adafactor": dict(lr=0.1, weight_decay=0.05, d=1.5, eps=(1e-3, 1e-2)),  # factored (3, 4)
     "sgdschedulefree": dict(lr=0.2, momentum=0.8, weight_decay=0.1, warmup_steps=3, r=1.0,
                             weight_lr_power=1.0),
@@ -62,8 +64,8 @@ def assert_same_bits(a_opt, b_opt):
 
 def test_registry_lists_every_optimizer():
     assert NAMES == sorted(["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax",
-                            "nadam", "radam", "rprop", "adafactor", "sgdschedulefree",
-                            "adamwschedulefree"])
+                            "nadam", "radam", "rprop", "yogi", "lion", "adafactor",
+                            "sgdschedulefree", "adamwschedulefree"])
     assert FULL.keys() == set(NAMES)
     assert isinstance(optim.get("Adam", make_params()), optim.Adam)
 
@@ -179,6 +181,10 @@ QUADRATIC_TABLE = {
     "nadam": (dict(lr=0.3), 250),                    # [149]
     "radam": (dict(lr=1.0), 450),                    # [285]
     "rprop": (dict(), 130),                          # [88]
+    "yogi": (dict(lr=0.3), 420),                     # [278]
+    "lion": (dict(lr=1e-2), 750, 1.5e-2),            # [499]; a third entry is its own tolerance:
+                                                     # each coordinate moves by exactly lr, so Lion
+                                                     # settles within lr*sqrt(2), no closer
     "adafactor": (dict(lr=1.0), 2000),               # [1351]; lr caps the relative step
     # train mode: y, the interpolation of the SGD iterate z and the average x, must arrive
     "sgdschedulefree": (dict(lr=0.4), 2800),         # [1843]; r=4 arrives in 321
@@ -198,6 +204,8 @@ ROSENBROCK_TABLE = {
     "nadam": (dict(lr=5e-3), 8000),                  # [5343]; lr=1e-2 hovers at ~1e-3
     "radam": (dict(lr=2e-3), 12000),                 # [8196]; lr=2e-2 diverges
     "rprop": (dict(), 6000),                         # [4157]; lr=2e-2 stalls at ~1.2e-3
+    "yogi": (dict(lr=0.05), 3100),                   # [2059]
+    "lion": (dict(lr=1e-3), 5500, 1.5e-3),           # [3687]; within lr*sqrt(2), as above
     "adafactor": (dict(lr=0.1, beta2_decay=-1.0), 33000),  # [21820]; with beta2_decay=-1, V is
                                                      # the plain mean of all past g^2; the default
                                                      # -0.8 stalls at ~9e-3 in 40000 steps
@@ -222,7 +230,8 @@ def steps_to_reach(name, problem, hyper, budget, tol):
                          ids=["quadratic", "rosenbrock"])
 @pytest.mark.parametrize("name", NAMES)
 def test_reaches_the_minimum(name, problem, table, tol):
-    hyper, budget = table[name]
+    hyper, budget, *own_tol = table[name]
+    tol = own_tol[0] if own_tol else tol
     t, x = steps_to_reach(name, problem, hyper, budget, tol)
     assert t is not None, (f"{name}{hyper} is at {x} after {budget} steps on {problem.name}, "
                            f"not within {tol} of {problem.minimum}")

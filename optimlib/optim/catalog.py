@@ -24,12 +24,14 @@ from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .base import Optimizer
+from .lion import Lion
 from .nadam import NAdam
 from .radam import RAdam
 from .rmsprop import RMSprop
 from .rprop import Rprop
 from .schedulefree import AdamWScheduleFree, SGDScheduleFree
 from .sgd import SGD
+from .yogi import Yogi
 
 __all__ = ["Entry", "CATALOG", "entry", "find", "names", "optimizers", "make"]
 
@@ -122,8 +124,12 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     # olive
     Entry("amsgrad", Adam, "#999933", "AMSGrad", preset={"amsgrad": True}, demo_lr=0.1,
           beta="betas", torch="Adam", aliases=("ams_grad",)),
+    # brown: clearly apart from the Adam family's purples and roses next to it
+    Entry("yogi", Yogi, "#8C564B", "Yogi", demo_lr=0.1, beta="betas"),
     # green
     Entry("rprop", Rprop, "#117733", "Rprop", demo_lr=0.01, torch="Rprop"),
+    # ochre (Tol's medium-contrast dark yellow)
+    Entry("lion", Lion, "#997700", "Lion", demo_lr=0.01, beta="betas"),
     # yellow (Tol's high-contrast palette)
     Entry("adafactor", Adafactor, "#DDAA33", "Adafactor", demo_lr=0.1, torch="Adafactor"),
     # dark cyan, magenta (Tol's dark and vibrant palettes): the Schedule-Free pair
