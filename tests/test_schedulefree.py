@@ -149,6 +149,16 @@ def test_matches_live_schedulefree_at_y_and_at_x(package, config):
         np.testing.assert_allclose(theirs[k], v, rtol=0, atol=ATOL, err_msg=k)
 
 
+@pytest.mark.parametrize("config", configs()[::4], ids=lambda c: c["id"])
+def test_matches_the_packages_foreach_path_too(package, config):
+    """The package's default multi-tensor path rounds differently, still within ATOL."""
+    tool = generator().torch_tool()
+    theirs = generator().run_schedulefree(config, problem(), tool.STEPS, tool.CHECKPOINTS,
+                                          foreach=True)
+    assert_close(run_optimlib(config, problem(), tool.STEPS, tool.CHECKPOINTS), theirs,
+                 f"{config['id']} {config['kwargs']} (live, foreach=True)")
+
+
 @pytest.mark.parametrize("name", sorted(CLASSES))
 def test_defaults_are_the_packages(package, name):
     import inspect
@@ -325,6 +335,14 @@ def test_fit_evaluates_at_x_and_trains_at_y(digits):
     assert h.val_acc[-1] == acc_x
     assert abs(loss_y - loss_x) > 1e-6                          # ... which is not y
     assert all(np.allclose(p, q, rtol=0, atol=1e-14) for p, q in zip(model.params, y))
+
+
+@pytest.mark.parametrize("name", sorted(CLASSES))
+def test_fit_by_name(digits, name):
+    data = digits._replace(X_train=digits.X_train[:200], y_train=digits.y_train[:200])
+    model = nn.build_mlp((64, 16, 10), seed=1)
+    h = fit(model, name, data, epochs=2, progress=False, lr=0.01 if "adam" in name else 0.1)
+    assert not h.diverged and h.val_loss[-1] < h.val_loss[0]
 
 
 def test_accuracy_at_x_and_at_y_after_training_on_digits(digits):

@@ -75,8 +75,10 @@ def configs() -> list[dict]:
             for name, grid in GRID.items() for i, kw in enumerate(grid)]
 
 
-def run_schedulefree(config: dict, problem: dict, steps: int, checkpoints) -> dict:
-    """Run the package; ``{"{k}/{step}/{name}": array}`` at the checkpoints (see the module)."""
+def run_schedulefree(config: dict, problem: dict, steps: int, checkpoints,
+                     foreach: bool = False) -> dict:
+    """Run the package; ``{"{k}/{step}/{name}": array}`` at the checkpoints (see the module).
+    ``foreach=True``: the package's default, multi-tensor path (the same equations)."""
     import schedulefree
     import torch
 
@@ -87,7 +89,7 @@ def run_schedulefree(config: dict, problem: dict, steps: int, checkpoints) -> di
         n = sum(1 for key in problem if key.startswith("x0_"))
         params = [torch.tensor(problem[f"x0_{k}"], dtype=torch.float64) for k in range(n)]
         kw = {k: tuple(v) if isinstance(v, list) else v for k, v in config["kwargs"].items()}
-        opt = getattr(schedulefree, CLASSES[config["optimizer"]])(params, foreach=False, **kw)
+        opt = getattr(schedulefree, CLASSES[config["optimizer"]])(params, foreach=foreach, **kw)
         opt.train()
         out = {}
         for t in range(1, steps + 1):
