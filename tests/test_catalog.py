@@ -31,6 +31,19 @@ def test_every_optimizer_class_has_its_row():
         assert getattr(optim, cls.__name__) is cls and name == cls.__name__.lower()
 
 
+def test_matrices_only_says_which_classes_refuse_vectors():
+    """The flag agrees with the class's own per-parameter check."""
+    for name, cls in optim.OPTIMIZERS.items():
+        try:
+            cls([np.zeros(2)])
+            refuses = False
+        except ValueError as e:
+            assert "params[0] has shape (2,)" in str(e)
+            refuses = True
+        assert catalog.entry(name).matrices_only == refuses, name
+        cls([np.zeros((2, 3))])   # every optimizer takes a matrix
+
+
 def test_rows_are_complete_and_colours_unique():
     cols = [e.color.lower() for e in catalog.CATALOG.values()]
     assert len(set(cols)) == len(cols)
@@ -66,10 +79,10 @@ def test_generic_beta():
 
 
 def test_unknown_names_are_errors_everywhere():
-    with pytest.raises(ValueError, match="unknown optimizer 'lion'"):
-        runs.run(QUADRATIC, "lion")
-    with pytest.raises(ValueError, match="unknown optimizer 'lion'"):
-        viz.sweep(QUADRATIC, "lion", steps=3, lr=[0.1, 0.2])
+    with pytest.raises(ValueError, match="unknown optimizer 'no_such_method'"):
+        runs.run(QUADRATIC, "no_such_method")
+    with pytest.raises(ValueError, match="unknown optimizer 'no_such_method'"):
+        viz.sweep(QUADRATIC, "no_such_method", steps=3, lr=[0.1, 0.2])
     with pytest.raises(ValueError, match="unknown optimizer 'adamm' \\(did you mean 'adam'\\?\\)"):
         catalog.entry("adamm")
     with pytest.raises(TypeError, match="an optimizer name must be a string"):
