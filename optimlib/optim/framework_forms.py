@@ -45,7 +45,8 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["KerasRMSprop", "KerasAdam", "KerasAdamax", "OptaxAMSGrad", "OptaxRAdam",
-           "keras_equivalent", "optax_equivalent", "keras_lr", "NO_WARMUP", "KERAS", "OPTAX"]
+           "keras_equivalent", "optax_equivalent", "keras_lr", "NO_WARMUP", "KERAS", "OPTAX",
+           "FORMS"]
 
 
 class KerasRMSprop(Optimizer):
@@ -223,6 +224,10 @@ class OptaxRAdam(Optimizer):
             p -= lr * r * mu_hat / (np.sqrt(nu_hat + eps_root) + eps)
         else:
             p -= lr * mu_hat
+
+
+#: the forms of this module (none is in ``optim.OPTIMIZERS``)
+FORMS = (KerasRMSprop, KerasAdam, KerasAdamax, OptaxAMSGrad, OptaxRAdam)
 
 
 # -- the maps ---------------------------------------------------------------------------------
