@@ -5,10 +5,11 @@
 Keras 3 runs on its torch backend (``KERAS_BACKEND=torch``, float64 variables), optax on jax's
 CPU build with ``jax_enable_x64``. Each case of ``CASES`` (a framework, its optimizer's name and
 keyword arguments in the framework's own spelling, at its defaults or at other settings) runs
-100 steps on the problem of ``tools/make_torch_reference.py``: three parameters of shapes ``()``,
-``(5,)``, ``(3, 4)`` and the parameter-dependent gradient ``A_k p + noise_k[t-1]``, whose data
-that file stores (``tests/reference/torch_optim.npz``), so the runs here need no random numbers.
-Stored: every parameter after every step, under ``"{case id}/{k}"`` (shape ``(100, *shape)``);
+100 steps on the problem of ``tools/make_torch_reference.py`` (its ``make_problem()``): three
+parameters of shapes ``()``, ``(5,)``, ``(3, 4)`` and the parameter-dependent gradient
+``A_k p + noise_k[t-1]``. ``x0_k``, ``A_k`` and ``noise_k`` are stored too, so the tests need no
+random generator. Stored: every parameter after every step, under ``"{case id}/{k}"`` (shape
+``(100, *shape)``);
 the cases as JSON under ``"cases"``; the frameworks' versions and their optimizers' defaults
 (read from their signatures) under ``"meta"``.
 
@@ -40,9 +41,8 @@ def _torch_tool():
 
 
 def problem() -> dict:
-    """``x0_k``, ``A_k``, ``noise_k`` of the torch reference (the same gradients)."""
-    with np.load(ROOT / "tests" / "reference" / "torch_optim.npz") as d:
-        return {k: d[k] for k in d.files if k.split("_")[0] in ("x0", "A", "noise")}
+    """``x0_k``, ``A_k``, ``noise_k``: the torch reference's problem (the same gradients)."""
+    return _torch_tool().make_problem()
 
 
 SHAPES = [(), (5,), (3, 4)]
@@ -66,6 +66,8 @@ _KERAS = [
     ("AdamW", {}), ("AdamW", {"learning_rate": 0.05, "weight_decay": 0.2, "amsgrad": True}),
     ("Adamax", {}), ("Adamax", {"learning_rate": 0.05, "beta_1": 0.8, "epsilon": 1e-3}),
     ("Nadam", {}), ("Nadam", {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.99}),
+    ("Lion", {}), ("Lion", {"learning_rate": 0.01, "beta_1": 0.8, "beta_2": 0.95,
+                            "weight_decay": 0.1}),
 ]
 _OPTAX = [
     ("sgd", {"learning_rate": 1e-3}),
@@ -92,17 +94,15 @@ _OPTAX = [
     ("nadam", {"learning_rate": 0.05, "b1": 0.8, "b2": 0.99}),
     ("radam", {"learning_rate": 1e-3}),
     ("radam", {"learning_rate": 0.05, "b2": 0.9, "eps": 1e-4}),
+    ("lion", {"learning_rate": 1e-4}),
+    ("lion", {"learning_rate": 0.01, "b1": 0.8, "b2": 0.95, "weight_decay": 0.1}),
+    ("yogi", {"learning_rate": 1e-2}),
+    ("yogi", {"learning_rate": 0.05, "b1": 0.8, "b2": 0.99, "eps": 1e-2}),
 ]
 CASES = ([{"id": f"keras-{n}-{i:02d}", "framework": "keras", "optimizer": n, "kwargs": kw}
           for i, (n, kw) in enumerate(_KERAS)]
          + [{"id": f"optax-{n}-{i:02d}", "framework": "optax", "optimizer": n, "kwargs": kw}
             for i, (n, kw) in enumerate(_OPTAX)])
-
-
-def add_case(framework: str, optimizer: str, kwargs: dict) -> None:
-    """Append a case (used for optimizers that optimlib gains later: Lion, Yogi)."""
-    CASES.append({"id": f"{framework}-{optimizer}-{len(CASES):02d}", "framework": framework,
-                  "optimizer": optimizer, "kwargs": kwargs})
 
 
 def _keras():
@@ -206,7 +206,7 @@ def main(path: Path = OUT) -> None:
         if v[name] != want:
             sys.exit(f"the reference is {name} {want}'s; this is {name} {v[name]}")
     prob = problem()
-    data = {}
+    data = dict(prob)
     for case in CASES:
         for k, traj in run(case, prob).items():
             data[f"{case['id']}/{k}"] = traj

@@ -40,9 +40,11 @@ from .adagrad_forms import KerasAdagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .base import Optimizer
+from .lion import Lion
 from .nadam import NAdam
 from .rmsprop import RMSprop
 from .sgd import SGD
+from .yogi import Yogi
 
 __all__ = ["KerasRMSprop", "KerasAdam", "KerasAdamax", "OptaxAMSGrad", "OptaxRAdam",
            "keras_equivalent", "optax_equivalent", "keras_lr", "NO_WARMUP", "KERAS", "OPTAX",
@@ -294,6 +296,11 @@ def _keras_nadam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
                        momentum_decay=1.0)
 
 
+def _keras_lion(learning_rate=0.001, beta_1=0.9, beta_2=0.99, weight_decay=None):
+    return Lion, dict(lr=keras_lr(learning_rate), betas=(beta_1, beta_2),
+                      weight_decay=_keras_decay(learning_rate, weight_decay))
+
+
 def _optax_sgd(learning_rate, momentum=None, nesterov=False):
     return SGD, dict(lr=learning_rate, momentum=momentum or 0.0, nesterov=nesterov)
 
@@ -356,15 +363,24 @@ def _optax_radam(learning_rate, b1=0.9, b2=0.999, eps=1e-8, eps_root=0.0, thresh
                             threshold=threshold)
 
 
+def _optax_lion(learning_rate, b1=0.9, b2=0.99, weight_decay=1e-3):
+    # optax adds weight_decay * p to the signed direction, then scales by -lr: (1 - lr*wd) p
+    return Lion, dict(lr=learning_rate, betas=(b1, b2), weight_decay=weight_decay)
+
+
+def _optax_yogi(learning_rate, b1=0.9, b2=0.999, eps=1e-3):
+    return Yogi, dict(lr=learning_rate, betas=(b1, b2), eps=eps)
+
+
 #: Keras 3 class name -> its map; each map's keyword defaults are Keras's (a test checks them)
 KERAS = {"SGD": _keras_sgd, "Adagrad": _keras_adagrad, "RMSprop": _keras_rmsprop,
          "Adadelta": _keras_adadelta, "Adam": _keras_adam, "AdamW": _keras_adamw,
-         "Adamax": _keras_adamax, "Nadam": _keras_nadam}
+         "Adamax": _keras_adamax, "Nadam": _keras_nadam, "Lion": _keras_lion}
 #: optax function name -> its map; each map's keyword defaults are optax's (a test checks them)
 OPTAX = {"sgd": _optax_sgd, "adagrad": _optax_adagrad, "rmsprop": _optax_rmsprop,
          "adadelta": _optax_adadelta, "adam": _optax_adam, "adamw": _optax_adamw,
          "amsgrad": _optax_amsgrad, "adamax": _optax_adamax, "nadam": _optax_nadam,
-         "radam": _optax_radam}
+         "radam": _optax_radam, "lion": _optax_lion, "yogi": _optax_yogi}
 
 
 def _lookup(table: dict, framework: str, name: str):
