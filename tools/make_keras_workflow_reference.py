@@ -14,6 +14,13 @@ correction, which is torch's Adam with ``eps_t = eps / sqrt(1 - beta2^t)``, so t
 sets ``param_groups[0]["eps"]`` to that before each step. Stored: the initial weights, the
 order, each framework's loss at every step (Keras reports the running mean of the epoch; the
 per-batch losses are recovered from it) and each framework's final weights.
+
+Keras 3's type promotion (``keras.backend.result_type``) maps float64 to float32 on every
+backend but TensorFlow, so ``keras.ops.matmul`` of two float64 arrays, and hence every Dense
+layer, multiplies in float32 even with ``floatx="float64"``. The tool therefore trains Keras
+twice: as shipped (``keras_*``) and with float64 kept by the promotion table
+(``dtypes.BIT64_TO_BIT32_DTYPE["float64"] = "float64"``, ``keras64_*``); it also stores the
+evidence: the promoted dtype and the error of ``keras.ops.matmul`` on a float64 product.
 """
 from __future__ import annotations
 
@@ -49,10 +56,40 @@ def batches(n: int):
     return [slice(i, min(i + BATCH, n)) for i in range(0, n, BATCH)]
 
 
-def keras_run(s: dict) -> tuple[np.ndarray, list]:
+def _keras():
     os.environ.setdefault("KERAS_BACKEND", "torch")
     import keras
     keras.config.set_floatx("float64")
+    return keras
+
+
+def keras_matmul_evidence() -> dict:
+    """What Keras's type promotion makes of float64, and its matmul's error on a float64 product."""
+    keras = _keras()
+    from keras.src.backend.common import dtypes
+    rng = np.random.default_rng(SEED)
+    a, b = rng.random((32, 64)), rng.random((64, 32))
+    got = np.asarray(keras.ops.convert_to_numpy(keras.ops.matmul(a, b)))
+    return {"result_type": dtypes.result_type("float64", "float64"), "floatx": keras.config.floatx(),
+            "matmul_error": float(np.max(np.abs(got - a @ b))), "matmul_dtype": str(got.dtype)}
+
+
+class float64_promotion:
+    """Within this block Keras's type promotion keeps float64 (as it does on TensorFlow)."""
+
+    def __enter__(self):
+        from keras.src.backend.common import dtypes
+        self.table = dtypes.BIT64_TO_BIT32_DTYPE
+        self.old = self.table["float64"]
+        self.table["float64"] = "float64"
+        return self
+
+    def __exit__(self, *exc):
+        self.table["float64"] = self.old
+
+
+def keras_run(s: dict) -> tuple[np.ndarray, list]:
+    keras = _keras()
     model = keras.Sequential([keras.Input((SIZES[0],)), keras.layers.Dense(SIZES[1], "relu"),
                               keras.layers.Dense(SIZES[2], "softmax")])
     model.set_weights(s["init"])
@@ -102,19 +139,25 @@ def main() -> None:
     import keras
     import torch
     s = setup()
+    evidence = keras_matmul_evidence()
     k_loss, k_w = keras_run(s)
+    with float64_promotion():
+        k64_loss, k64_w = keras_run(s)
     t_loss, t_w = torch_run(s)
     data = {"order": s["order"], "keras_loss": k_loss, "torch_loss": t_loss,
+            "keras64_loss": k64_loss, "evidence": np.array(json.dumps(evidence)),
             **{f"init_{i}": w for i, w in enumerate(s["init"])},
             **{f"keras_w_{i}": w for i, w in enumerate(k_w)},
+            **{f"keras64_w_{i}": w for i, w in enumerate(k64_w)},
             **{f"torch_w_{i}": w for i, w in enumerate(t_w)},
             "meta": np.array(json.dumps({"keras": keras.__version__, "torch": torch.__version__,
                                          "sizes": SIZES, "epochs": EPOCHS, "batch_size": BATCH,
                                          "lr": LR, "betas": BETAS, "eps": EPS}))}
     OUT.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(OUT, **data)
-    print(f"wrote {OUT}: {len(k_loss)} steps, Keras vs torch max |loss diff| "
-          f"{np.max(np.abs(k_loss - t_loss)):.2e}")
+    print(f"wrote {OUT}: {len(k_loss)} steps, max |loss diff| Keras vs torch "
+          f"{np.max(np.abs(k_loss - t_loss)):.2e}, Keras with float64 kept vs torch "
+          f"{np.max(np.abs(k64_loss - t_loss)):.2e}; {evidence}")
 
 
 if __name__ == "__main__":
