@@ -27,6 +27,20 @@ def test_covers_every_check():
 
 
 def test_the_open_ended_check_accepts_other_designs(capsys):
+    from optimlib.optim import Optimizer
     from optimlib.optim.framework_forms import KerasRMSprop
-    ex.check_rmsprop_port(lambda ps: KerasRMSprop(ps, lr=0.005, momentum=0.9))
-    assert capsys.readouterr().out.startswith("✓")
+
+    class Mine(Optimizer):                       # a learner's own subclass, written from Keras
+        defaults = dict(lr=0.005, rho=0.9, momentum=0.9, eps=1e-7)
+
+        def init_state(self, p):
+            return {"v": np.zeros_like(p), "u": np.zeros_like(p)}
+
+        def update(self, p, g, v, u, *, lr, rho, momentum, eps):
+            v[...] = rho * v + (1 - rho) * g * g
+            u[...] = momentum * u + lr * g / np.sqrt(v + eps)
+            p -= u
+
+    for design in (lambda ps: KerasRMSprop(ps, lr=0.005, momentum=0.9), Mine):
+        ex.check_rmsprop_port(design)
+        assert capsys.readouterr().out.startswith("✓")
