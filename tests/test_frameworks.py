@@ -250,3 +250,40 @@ def test_keras_promotes_float64_to_float32_live():
     with W.float64_promotion():
         from keras.src.backend.common import dtypes
         assert dtypes.result_type("float64", "float64") == "float64"
+
+
+#: the (framework, optimizer) pairs whose update is torch's form with the same values
+SAME_AS_TORCH = {("keras", "SGD"), ("keras", "Adadelta"), ("keras", "Lion"), ("optax", "sgd"),
+                 ("optax", "adadelta"), ("optax", "adam"), ("optax", "adamw"),
+                 ("optax", "adamax"), ("optax", "lion"), ("optax", "yogi")}
+
+
+def test_a_naive_port_misses_exactly_where_the_forms_differ():
+    ref, prob, miss = reference(), problem(), {}
+    for c in cases():
+        ps = [np.array(prob[f"x0_{k}"]) for k in range(3)]
+        opt = ff.naive_port(c["framework"], c["optimizer"], ps, **c["kwargs"])
+        out = {str(k): np.empty((100, *p.shape)) for k, p in enumerate(ps)}
+        for t in range(1, 101):
+            opt.step([gen().gradient(prob, k, t, p) for k, p in enumerate(ps)])
+            for k, p in enumerate(ps):
+                out[str(k)][t - 1] = p
+        key = (c["framework"], c["optimizer"])
+        miss[key] = max(miss.get(key, 0.0), worst(out, {str(k): ref[f"{c['id']}/{k}"] for k in range(3)}))
+    assert {k for k, d in miss.items() if d <= ATOL} == SAME_AS_TORCH
+    assert min(d for k, d in miss.items() if k not in SAME_AS_TORCH) > 1e-6
+
+
+def test_naive_port_refuses_bad_names():
+    with pytest.raises(TypeError, match="framework"):
+        ff.naive_port(None, "Adam", [np.zeros(2)])
+    with pytest.raises(ValueError, match="no map"):
+        ff.naive_port("keras", "Adafactor", [np.zeros(2)])
+
+
+def test_live_defaults_are_the_stored_ones():
+    os.environ.setdefault("KERAS_BACKEND", "torch")
+    pytest.importorskip("keras")
+    pytest.importorskip("optax")
+    pytest.importorskip("torch")
+    assert gen().framework_defaults() == meta()["defaults"]

@@ -36,19 +36,21 @@ import numpy as np
 from .._checks import check_number
 from ._common import lerp_
 from .adadelta import Adadelta
+from .adagrad import Adagrad
 from .adagrad_forms import KerasAdagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .base import Optimizer
 from .lion import Lion
 from .nadam import NAdam
+from .radam import RAdam
 from .rmsprop import RMSprop
 from .sgd import SGD
 from .yogi import Yogi
 
 __all__ = ["KerasRMSprop", "KerasAdam", "KerasAdamax", "OptaxAMSGrad", "OptaxRAdam",
            "keras_equivalent", "optax_equivalent", "keras_lr", "NO_WARMUP", "KERAS", "OPTAX",
-           "FORMS"]
+           "FORMS", "naive_port"]
 
 
 class KerasRMSprop(Optimizer):
@@ -418,3 +420,48 @@ def optax_equivalent(name: str, params, **optax_kwargs) -> Optimizer:
     """The optimlib optimizer whose steps are ``optax.<name>(**optax_kwargs)``'s, in optax's
     spelling (``learning_rate``, ``b1``, ``b2``, ``eps``)."""
     return _build(OPTAX, "optax", name, params, optax_kwargs)
+
+
+# -- the port that ignores the differences -----------------------------------------------------
+#: framework spelling -> torch spelling, for :func:`naive_port`
+_SPELLING = {"learning_rate": "lr", "epsilon": "eps", "rho": "rho", "decay": "alpha"}
+_TORCH_CLASS = {"sgd": SGD, "adagrad": Adagrad, "rmsprop": RMSprop, "adadelta": Adadelta,
+                "adam": Adam, "adamw": AdamW, "amsgrad": Adam, "adamax": Adamax, "nadam": NAdam,
+                "radam": RAdam, "lion": Lion, "yogi": Yogi}
+
+
+def naive_port(framework: str, name: str, params, **kw) -> Optimizer:
+    """What a port that ignores the differences computes: optimlib's torch-form class of the same
+    name, given the framework's hyperparameter values under torch's names, at the framework's
+    defaults for any value not given (``beta_1``/``b1`` -> ``betas[0]``, ``rho``/``decay`` ->
+    RMSprop's ``alpha``, ``epsilon`` -> ``eps``; ``weight_decay`` as torch means it)."""
+    table = _lookup({"keras": KERAS, "optax": OPTAX}, "framework", framework) if isinstance(
+        framework, str) else None
+    if table is None:
+        raise TypeError(f"framework must be 'keras' or 'optax', got {framework!r}")
+    import inspect
+    fn = _lookup(table, framework, name)
+    given = {k: p.default for k, p in inspect.signature(fn).parameters.items()
+             if p.default is not inspect.Parameter.empty}
+    given.update(kw)
+    key = name.lower()
+    cls = _TORCH_CLASS[key]
+    h = {}
+    for k, v in given.items():
+        if v is None or k in ("nesterov",) and not v:
+            continue
+        if k in ("beta_1", "b1", "beta_2", "b2"):
+            continue
+        t = _SPELLING.get(k, k)
+        if t == "rho" and cls is RMSprop:
+            t = "alpha"
+        if t in cls.defaults:
+            h[t] = v
+    if "betas" in cls.defaults:
+        h["betas"] = (given.get("beta_1", given.get("b1", 0.9)),
+                      given.get("beta_2", given.get("b2", cls.defaults["betas"][1])))
+    if key == "amsgrad":
+        h["amsgrad"] = True
+    if framework == "optax" and name == "adadelta" and h.get("lr") is None:
+        h["lr"] = 1.0
+    return cls(params, **h)
