@@ -17,6 +17,7 @@ Frameworks are imported only inside the functions, so the tests can import the c
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 import inspect
 import json
@@ -110,8 +111,22 @@ CASES = ([{"id": f"keras-{n}-{i:02d}", "framework": "keras", "optimizer": n, "kw
 def _keras():
     os.environ.setdefault("KERAS_BACKEND", "torch")
     import keras
-    keras.config.set_floatx("float64")
     return keras
+
+
+def _float64(fn):
+    """Run ``fn`` with Keras's floatx set to float64; the caller's setting is restored after
+    (other tests in the same process use Keras's float32 default)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        keras = _keras()
+        old = keras.config.floatx()
+        keras.config.set_floatx("float64")
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            keras.config.set_floatx(old)
+    return wrapper
 
 
 def _jax():
@@ -120,6 +135,7 @@ def _jax():
     return jax
 
 
+@_float64
 def keras_run(case: dict, prob: dict, steps: int = STEPS) -> dict[str, np.ndarray]:
     """``{"k": array (steps, *shape)}``: Keras's parameters after each step, float64."""
     keras = _keras()
@@ -167,6 +183,7 @@ def _jsonable(v):
     return repr(v)
 
 
+@_float64
 def framework_defaults() -> dict:
     """Each framework's optimizer's keyword defaults, read from its signature (and torch's)."""
     keras = _keras()

@@ -24,6 +24,7 @@ evidence: the promoted dtype and the error of ``keras.ops.matmul`` on a float64 
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -59,10 +60,25 @@ def batches(n: int):
 def _keras():
     os.environ.setdefault("KERAS_BACKEND", "torch")
     import keras
-    keras.config.set_floatx("float64")
     return keras
 
 
+def _float64(fn):
+    """Run ``fn`` with Keras's floatx set to float64; the caller's setting is restored after
+    (other tests in the same process use Keras's float32 default)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        keras = _keras()
+        old = keras.config.floatx()
+        keras.config.set_floatx("float64")
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            keras.config.set_floatx(old)
+    return wrapper
+
+
+@_float64
 def keras_matmul_evidence() -> dict:
     """What Keras's type promotion makes of float64, and its matmul's error on a float64 product."""
     keras = _keras()
@@ -88,6 +104,7 @@ class float64_promotion:
         self.table["float64"] = self.old
 
 
+@_float64
 def keras_run(s: dict) -> tuple[np.ndarray, list]:
     keras = _keras()
     model = keras.Sequential([keras.Input((SIZES[0],)), keras.layers.Dense(SIZES[1], "relu"),
