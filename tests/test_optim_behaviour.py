@@ -22,6 +22,7 @@ FULL = {
     "nadam": dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True),
     "radam": dict(lr=0.05, betas=(0.9, 0.8)),  # rho_t passes 5 at step 7: both branches
     "rprop": dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)),  # flips and both clamps
+    "adam8bit": dict(lr=0.05, weight_decay=0.1, block_size=4),  # several blocks per parameter
 }
 
 
@@ -57,7 +58,7 @@ def assert_same_bits(a_opt, b_opt):
 
 def test_registry_lists_every_optimizer():
     assert NAMES == sorted(["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax",
-                            "nadam", "radam", "rprop"])
+                            "nadam", "radam", "rprop", "adam8bit"])
     assert FULL.keys() == set(NAMES)
     assert isinstance(optim.get("Adam", make_params()), optim.Adam)
 
@@ -131,7 +132,8 @@ def test_float32_stays_float32(name):
     p32, p64 = make_params(np.float32), make_params(np.float64)
     o32, o64 = run(name, p32, 20, **FULL[name]), run(name, p64, 20, **FULL[name])
     for a, b, s in zip(p32, p64, o32.state):
-        assert a.dtype == np.float32 and all(v.dtype == np.float32 for v in s.values())
+        # (8-bit states hold one byte per element: uint8 codes beside float32 scales)
+        assert a.dtype == np.float32 and all(v.dtype in (np.float32, np.uint8) for v in s.values())
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
 
 
@@ -162,6 +164,7 @@ QUADRATIC_TABLE = {
     "nadam": (dict(lr=0.3), 250),                    # [149]
     "radam": (dict(lr=1.0), 450),                    # [285]
     "rprop": (dict(), 130),                          # [88]
+    "adam8bit": (dict(lr=0.3), 400),                 # [278]
 }
 
 #: the same on Rosenbrock from (-1.5, 2), reaching ||x - (1, 1)|| <= 1e-3
@@ -177,6 +180,7 @@ ROSENBROCK_TABLE = {
     "nadam": (dict(lr=5e-3), 8000),                  # [5343]; lr=1e-2 hovers at ~1e-3
     "radam": (dict(lr=2e-3), 12000),                 # [8196]; lr=2e-2 diverges
     "rprop": (dict(), 6000),                         # [4157]; lr=2e-2 stalls at ~1.2e-3
+    "adam8bit": (dict(lr=0.02), 4000),               # [2396]
 }
 
 
