@@ -16,7 +16,7 @@ import numpy as np
 
 from ._checks import check_count, check_number
 
-__all__ = ["state_buffers", "step_bytes", "count_passes", "PassCount", "best_time",
+__all__ = ["state_buffers", "step_bytes", "count_passes", "PassCount", "best_time", "race",
            "inplace_bandwidth", "zero_memory", "ZERO_STAGES", "transformer_shapes"]
 
 
@@ -138,6 +138,24 @@ def best_time(fn, repeat: int = 5, number: int = 1, warmup: int = 1) -> float:
         for _ in range(number):
             fn()
         best = min(best, (time.perf_counter() - t0) / number)
+    return best
+
+
+def race(fns: dict, rounds: int = 5, warmup: int = 1) -> dict:
+    """``{name: seconds}``: the best time per call of each ``fns[name]()``, timed in interleaved
+    rounds (each takes one call in turn, the order rotating), so that a busy moment of a shared
+    machine slows them alike rather than one of them."""
+    rounds = check_count("rounds", rounds, 1)
+    names = list(fns)
+    for k in names:
+        for _ in range(warmup):
+            fns[k]()
+    best = dict.fromkeys(names, float("inf"))
+    for r in range(rounds):
+        for k in names[r % len(names):] + names[:r % len(names)]:
+            t0 = time.perf_counter()
+            fns[k]()
+            best[k] = min(best[k], time.perf_counter() - t0)
     return best
 
 

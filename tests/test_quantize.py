@@ -131,7 +131,7 @@ def test_adam8bit_state_bytes_and_closeness_to_adam():
         a8.step([g]); a32.step([g])
     state8 = sum(v.nbytes for v in a8.state[0].values())
     state32 = sum(v.nbytes for v in a32.state[0].values())
-    assert state8 == 2 * 10_000 + 2 * 4 * 5 and state32 == 8 * 10_000
+    assert state8 == 2 * 10_000 + 2 * 4 * 40 and state32 == 8 * 10_000
     moved = np.abs(q - p).max()
     assert moved < 0.05 * 50 * 1e-3            # the paths differ by a few percent of the distance
     assert not np.array_equal(p, q)            # (and do differ: the states are rounded)

@@ -21,8 +21,9 @@ def test_step_bytes(name, expected):
 
 
 def test_step_bytes_of_8bit_states_count_the_bytes_held():
-    # p read+written (8) + g read (4) + 2 states of 1 byte + a float32 scale per 2048, read+written
-    assert S.step_bytes("adam8bit", (2048, 4)) == 12 + 2 * (2 + 8 / 2048)
+    # p read+written (8) + g read (4) + 2 states of 1 byte + a float32 scale per 256, read+written
+    assert S.step_bytes("adam8bit", (2048, 4)) == 12 + 2 * (2 + 8 / 256)
+    assert S.step_bytes("adam8bit", (2048, 4), block_size=2048) == 12 + 2 * (2 + 8 / 2048)
 
 
 def test_count_passes_of_adam_and_sgd():

@@ -26,8 +26,12 @@ class Adam8bit(Optimizer):
 
     The step itself uses the freshly updated, unquantised :math:`m_t` and :math:`v_t`; only what is
     *kept* between steps is 8-bit, as in the paper's kernels. State per parameter: 2 bytes plus one
-    float32 absmax per block of each moment (8/2048 bytes with the default blocks), against 8 bytes
-    for float32 Adam. ``code="dynamic"`` is the paper's dynamic tree map (m signed, v unsigned);
+    float32 absmax per block of each moment (8/256 bytes with the default blocks), against 8 bytes
+    for float32 Adam. The paper used blocks of 2048; ``bitsandbytes``' blockwise optimizers now
+    use 256, the default here: with larger blocks an entry of :math:`v` far below its block's
+    largest rounds to 0 while its :math:`m` does not, and the next step
+    :math:`\eta\, m/(\sqrt{v} + \epsilon)` is enormous (chapter 16 measures it on the digits).
+    ``code="dynamic"`` is the paper's dynamic tree map (m signed, v unsigned);
     ``"linear"`` spaces the 256 values evenly, for comparison (see :mod:`optimlib.quantize`).
 
     Reference: T. Dettmers, M. Lewis, S. Shleifer, L. Zettlemoyer, "8-bit Optimizers via
@@ -35,7 +39,7 @@ class Adam8bit(Optimizer):
     """
 
     defaults = dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
-                    block_size=qz.BLOCK_SIZE, code="dynamic")
+                    block_size=256, code="dynamic")
     elementwise = False   # the absmax of a block couples its elements
 
     @classmethod
