@@ -112,6 +112,40 @@ def _blocks(flat: np.ndarray, block_size: int) -> np.ndarray:
     return out
 
 
+_TABLES: dict = {}
+
+
+def _table(map_: np.ndarray):
+    """For the 2^16 values of a float32's top 16 bits (sign, exponent, 7 mantissa bits): how many
+    midpoints of the map lie below every float with those bits; and the most midpoints any such
+    range holds. Then the nearest code of x is found with one table look-up and a few compares,
+    instead of a binary search per element (which is ~10 times slower)."""
+    key = map_.tobytes()
+    if key not in _TABLES:
+        mids = ((map_[1:] + map_[:-1]) / 2).astype(np.float32)
+        hi16 = np.arange(1 << 16, dtype=np.uint32) << 16
+        a = hi16.view(np.float32)
+        b = (hi16 | 0xFFFF).view(np.float32)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)       # negative floats run backwards
+        with np.errstate(invalid="ignore"):
+            first = np.searchsorted(mids, lo, side="left")
+            last = np.searchsorted(mids, hi, side="left")
+        first[np.isnan(lo)] = 0
+        last[np.isnan(lo)] = 0
+        _TABLES[key] = (first.astype(np.int32), int((last - first).max()),
+                        np.append(mids, np.float32(np.inf)))
+    return _TABLES[key]
+
+
+def _nearest(x: np.ndarray, map_: np.ndarray) -> np.ndarray:
+    """Index of the nearest value of ``map_`` to each float32 of ``x`` (ties to the lower)."""
+    first, gap, mids = _table(map_)
+    idx = first[x.view(np.uint32) >> 16]
+    for _ in range(gap):                        # step over the midpoints below x in its range
+        idx += x > mids[idx]
+    return idx.astype(np.uint8)
+
+
 def quantize_blockwise(x: np.ndarray, map_: np.ndarray, block_size: int = BLOCK_SIZE,
                        out: Quantized | None = None) -> Quantized:
     """``x`` (any float array) to 8 bits: per block the absmax, per element the nearest value of
@@ -126,11 +160,8 @@ def quantize_blockwise(x: np.ndarray, map_: np.ndarray, block_size: int = BLOCK_
     b = _blocks(np.ascontiguousarray(x).reshape(-1).astype(np.float32, copy=False), block_size)
     absmax = np.abs(b).max(axis=1) if b.size else np.zeros(0, np.float32)
     scale = np.where(absmax > 0, absmax, 1).astype(np.float32)
-    normed = b / scale[:, None]
-    # nearest code value: compare with the midpoints between neighbouring values
-    mids = (map_[1:] + map_[:-1]) / 2
-    idx = np.searchsorted(mids, normed.reshape(-1), side="left").astype(np.uint8)
-    codes = idx[:x.size].reshape(x.shape)
+    normed = (b / scale[:, None]).astype(np.float32, copy=False)
+    codes = _nearest(normed.reshape(-1), map_)[:x.size].reshape(x.shape)
     if out is None:
         return Quantized(codes, absmax.astype(np.float32), map_, block_size)
     out.codes[...] = codes
