@@ -85,9 +85,24 @@ class ShardedOptimizer:
             if dev["opt"] is not None:   # reduce-scatter: the device receives only its rows
                 dev["opt"].step([np.array(self._rows(grads[i], a, b), order="C")
                                  for i, a, b in dev["slots"]])
+        self._gather()
+
+    def _gather(self) -> None:
         for dev in self.devices:         # all-gather: every device gets the updated parameters
             for (i, a, b), local in zip(dev["slots"], dev["params"]):
                 self._rows(self.params[i], a, b)[...] = local
+
+    def train(self, mode: bool = True) -> "ShardedOptimizer":
+        """Every device's optimizer to training (or evaluation) mode, then gather the parameters
+        (Schedule-Free methods move them between the two points)."""
+        for dev in self.devices:
+            if dev["opt"] is not None:
+                dev["opt"].train(mode)
+        self._gather()
+        return self
+
+    def eval(self) -> "ShardedOptimizer":
+        return self.train(False)
 
     def state_bytes(self) -> list[int]:
         """Bytes of optimizer state held by each device."""

@@ -98,6 +98,21 @@ def test_sharded_step_equals_the_unsharded_one_bit_for_bit(name, n_shards):
     assert sum(sharded.state_bytes()) == total
 
 
+def test_sharded_train_and_eval_modes_move_the_parameters_as_unsharded():
+    name = "adamwschedulefree" if optim.catalog.find("adamwschedulefree") else "adam"
+    rng = np.random.default_rng(8)
+    a = _params(rng)
+    b = [p.copy() for p in a]
+    whole, sharded = optim.get(name, a, lr=1e-2), ShardedOptimizer(name, b, 3, lr=1e-2)
+    for t in range(5):
+        gs = [np.cos(p * (t + 1)) for p in a]
+        whole.step(gs); sharded.step(gs)
+    whole.eval(); sharded.eval()
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    whole.train(); sharded.train()
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
 def test_sharding_splits_the_state():
     p = [np.zeros((64, 10), np.float32)]
     s = ShardedOptimizer("adam", p, 4)
