@@ -17,7 +17,7 @@ decimal exponent (:math:`10^{-6}` to :math:`10^0`), then the remaining bits as a
 [0.1, 1]. Small magnitudes get as much *relative* precision as large ones, which matters for
 Adam's second moment :math:`v`, whose values span many orders of magnitude. The unsigned version
 (for :math:`v \ge 0`) spends the sign bit on one more bit of fraction. ``"linear"`` is the plain
-alternative: 256 (or, unsigned, 256) evenly spaced values, for comparison.
+alternative, for comparison: 256 evenly spaced values over [-1, 1] (unsigned: [0, 1]).
 
 The maps are those of ``bitsandbytes.functional.create_dynamic_map`` (``max_exponent_bits=7``).
 """
@@ -31,7 +31,7 @@ import numpy as np
 __all__ = ["dynamic_map", "linear_map", "code", "Quantized", "quantize_blockwise",
            "dequantize_blockwise", "BLOCK_SIZE"]
 
-#: the paper's block size: elements per absmax
+#: the paper's block size, elements per absmax (``optim.Adam8bit`` uses 256, as bitsandbytes now does)
 BLOCK_SIZE = 2048
 
 
