@@ -23,6 +23,7 @@ from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .base import Optimizer
+from .lion import Lion
 from .nadam import NAdam
 from .radam import RAdam
 from .rmsprop import RMSprop
@@ -122,6 +123,8 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
           beta="betas", torch="Adam", aliases=("ams_grad",)),
     # green
     Entry("rprop", Rprop, "#117733", "Rprop", demo_lr=0.01, torch="Rprop"),
+    # ochre (Tol's medium-contrast dark yellow)
+    Entry("lion", Lion, "#997700", "Lion", demo_lr=0.01, beta="betas"),
     # grey, dark grey: the gradient-free methods of chapter 2 (functions, not optimizers)
     Entry("random_search", None, "#888888", "Random search", aliases=("randomsearch", "random")),
     Entry("random_local_search", None, "#4D4D4D", "Random local search",
