@@ -34,10 +34,13 @@ class Case:
 
 
 def configs() -> dict[str, Case]:
-    """Every optimizer of ``optimlib.optim.catalog`` at its defaults, plus :data:`VARIANTS`."""
+    """Every optimizer of ``optimlib.optim.catalog`` at its defaults, plus :data:`VARIANTS`
+    (except those that update matrices only, such as Muon: a case is one vector)."""
     variants = {label: optim.catalog.entry(preset) for label, preset in VARIANTS.items()}
     out = {}
     for name in optim.catalog.optimizers():
+        if optim.catalog.entry(name).matrices_only:
+            continue
         out[name] = Case(name, name)
         for label, e in variants.items():
             if e.base == name:

@@ -78,4 +78,4 @@ def test_adadelta_effective_lr_is_the_next_steps_when_v_stays_put():
 @pytest.mark.parametrize("name", sorted(set(optim.OPTIMIZERS) - {"sgd"}))
 def test_effective_lr_needs_a_step(name):
     with pytest.raises(ValueError, match="has taken no step yet"):
-        optim.get(name, [np.zeros(3)]).effective_lr()
+        optim.get(name, [np.zeros((3, 2))]).effective_lr()  # a matrix: Muon takes no vector
