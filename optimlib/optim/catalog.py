@@ -19,6 +19,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
@@ -132,6 +133,8 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     # red; matrices only, so not in the 2-D demonstrations (demo_lr: its lr on a matrix problem)
     Entry("muon", Muon, "#E41A1C", "Muon", demo_lr=0.02, beta="momentum", torch="Muon",
           matrices_only=True),
+    # yellow (Tol's high-contrast palette)
+    Entry("adafactor", Adafactor, "#DDAA33", "Adafactor", demo_lr=0.1, torch="Adafactor"),
     # grey, dark grey: the gradient-free methods of chapter 2 (functions, not optimizers)
     Entry("random_search", None, "#888888", "Random search", aliases=("randomsearch", "random")),
     Entry("random_local_search", None, "#4D4D4D", "Random local search",
