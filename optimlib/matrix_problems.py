@@ -92,10 +92,13 @@ def least_squares(n_out: int = 16, n_in: int = 32, n_samples: int = 256, kappa: 
     return LeastSquares(X=X, Y=W_star @ X, W_star=W_star)
 
 
-def solve(problem: LeastSquares, optimizer, steps: int, W0=None, **hyper) -> np.ndarray:
+def solve(problem: LeastSquares, optimizer, steps: int, W0=None, *, schedule=None,
+          **hyper) -> np.ndarray:
     """Run ``steps`` full-gradient steps on ``problem`` from ``W0`` (default: ``problem.start``)
     and return the losses, ``losses[k]`` after k steps. ``optimizer`` is a name (built with
-    ``hyper`` over the matrix) or a function ``make(params)`` returning an Optimizer."""
+    ``hyper`` over the matrix) or a function ``make(params)`` returning an Optimizer.
+    ``schedule`` drives hyperparameters as in :func:`optimlib.train.fit` (``f(t)`` sets lr)."""
+    from .train import _scheduler
     steps = check_count("steps", steps, 0)
     W = np.array(problem.start if W0 is None else problem._check(W0), dtype=float)
     if isinstance(optimizer, str):
@@ -107,10 +110,12 @@ def solve(problem: LeastSquares, optimizer, steps: int, W0=None, **hyper) -> np.
     else:
         raise TypeError(f"optimizer must be a name such as 'adam' or a function make(params), "
                         f"got {type(optimizer).__name__}")
+    scheduled = _scheduler(opt, schedule)
     losses = np.empty(steps + 1)
     losses[0] = problem.value(W)
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(1, steps + 1):
+            scheduled()
             opt.step([problem.grad(W)])
             losses[k] = problem.value(W) if np.all(np.isfinite(W)) else np.inf
     return losses

@@ -41,6 +41,14 @@ def test_solve_runs_gradient_descent():
     assert np.array_equal(made, losses)
 
 
+def test_solve_follows_a_schedule():
+    prob = least_squares(n_out=3, n_in=4, n_samples=10, kappa=5)
+    L = np.linalg.eigvalsh(prob.input_curvature)[-1]
+    # lr 0 after the first step: the loss moves once, then stays
+    losses = solve(prob, "sgd", 5, lr=1 / L, schedule=lambda t: 1 / L if t == 0 else 0.0)
+    assert losses[1] < losses[0] and np.all(losses[2:] == losses[1])
+
+
 def test_bad_input_says_what_to_fix():
     with pytest.raises(ValueError, match="n_samples"):
         least_squares(n_in=10, n_samples=5)
