@@ -29,6 +29,11 @@ def _lion(opt, g, s):
     return np.sign(b1 * m_prev + (1 - b1) * g)
 
 
+def _shampoo(opt, g, s):
+    """The preconditioned gradient, with the cached roots for a matrix."""
+    return s["L_root"] @ g @ s["R_root"] if g.ndim == 2 else g / np.sqrt(s["sum"])
+
+
 #: name, hyperparameters, the direction the step size multiplies
 CASES = [
     ("sgd", {"lr": 0.1}, _g),
@@ -45,6 +50,7 @@ CASES = [
     ("radam", {"lr": 0.05, "betas": (0.9, 0.5)}, _m),  # rho_t <= 5 throughout: the SGD branch
     ("rprop", {"lr": 0.05}, lambda o, g, s: np.sign(s["prev"])),  # prev: g, zeroed after a flip
     ("lion", {"lr": 0.05}, _lion),
+    ("shampoo", {"lr": 0.05, "update_freq": 3}, _shampoo),
 ]
 
 

@@ -26,8 +26,10 @@ FULL = {
     "nadam": dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True),
     "radam": dict(lr=0.05, betas=(0.9, 0.8)),  # rho_t passes 5 at step 7: both branches
     "rprop": dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)),  # flips and both clamps
+    "yogi": dict(lr=0.05, betas=(0.8, 0.99), initial_accumulator_value=0.5),
     "lion": dict(lr=0.05, betas=(0.8, 0.95), weight_decay=0.1),
     "muon": dict(lr=0.05, momentum=0.9, weight_decay=0.1, adjust_lr_fn="match_rms_adamw"),
+    "shampoo": dict(lr=0.05, eps=1e-3, update_freq=3, weight_decay=0.05, momentum=0.5),
     "adafactor": dict(lr=0.1, weight_decay=0.05, d=1.5, eps=(1e-3, 1e-2)),  # factored (3, 4)
 }
 
@@ -66,7 +68,8 @@ def assert_same_bits(a_opt, b_opt):
 
 def test_registry_lists_every_optimizer():
     assert NAMES == sorted(["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax",
-                            "nadam", "radam", "rprop", "lion", "muon", "adafactor"])
+                            "nadam", "radam", "rprop", "yogi", "lion", "adafactor", "muon",
+                            "shampoo"])
     assert FULL.keys() == set(NAMES)
     assert isinstance(optim.get("Adam", make_params()), optim.Adam)
 
@@ -173,9 +176,11 @@ QUADRATIC_TABLE = {
     "nadam": (dict(lr=0.3), 250),                    # [149]
     "radam": (dict(lr=1.0), 450),                    # [285]
     "rprop": (dict(), 130),                          # [88]
+    "yogi": (dict(lr=0.3), 420),                     # [278]
     "lion": (dict(lr=1e-2), 750, 1.5e-2),            # [499]; a third entry is its own tolerance:
                                                      # each coordinate moves by exactly lr, so Lion
                                                      # settles within lr*sqrt(2), no closer
+    "shampoo": (dict(lr=1.0), 250),                  # [137]: on a vector, Adagrad's diagonal
     "adafactor": (dict(lr=1.0), 2000),               # [1351]; lr caps the relative step
 }
 
@@ -192,7 +197,9 @@ ROSENBROCK_TABLE = {
     "nadam": (dict(lr=5e-3), 8000),                  # [5343]; lr=1e-2 hovers at ~1e-3
     "radam": (dict(lr=2e-3), 12000),                 # [8196]; lr=2e-2 diverges
     "rprop": (dict(), 6000),                         # [4157]; lr=2e-2 stalls at ~1.2e-3
+    "yogi": (dict(lr=0.05), 3100),                   # [2059]
     "lion": (dict(lr=1e-3), 5500, 1.5e-3),           # [3687]; within lr*sqrt(2), as above
+    "shampoo": (dict(lr=1.0), 20000),                # [13100]: as Adagrad's
     "adafactor": (dict(lr=0.1, beta2_decay=-1.0), 33000),  # [21820]; with beta2_decay=-1, V is
                                                      # the plain mean of all past g^2; the default
                                                      # -0.8 stalls at ~9e-3 in 40000 steps

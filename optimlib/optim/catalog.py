@@ -31,6 +31,8 @@ from .radam import RAdam
 from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
+from .shampoo import Shampoo
+from .yogi import Yogi
 
 __all__ = ["Entry", "CATALOG", "entry", "find", "names", "optimizers", "make"]
 
@@ -126,6 +128,8 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     # olive
     Entry("amsgrad", Adam, "#999933", "AMSGrad", preset={"amsgrad": True}, demo_lr=0.1,
           beta="betas", torch="Adam", aliases=("ams_grad",)),
+    # brown: clearly apart from the Adam family's purples and roses next to it
+    Entry("yogi", Yogi, "#8C564B", "Yogi", demo_lr=0.1, beta="betas"),
     # green
     Entry("rprop", Rprop, "#117733", "Rprop", demo_lr=0.01, torch="Rprop"),
     # ochre (Tol's medium-contrast dark yellow)
@@ -133,6 +137,8 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     # red; matrices only, so not in the 2-D demonstrations (demo_lr: its lr on a matrix problem)
     Entry("muon", Muon, "#E41A1C", "Muon", demo_lr=0.02, beta="momentum", torch="Muon",
           matrices_only=True),
+    # dark blue (Tol's high-contrast blue)
+    Entry("shampoo", Shampoo, "#004488", "Shampoo", demo_lr=0.5),
     # yellow (Tol's high-contrast palette)
     Entry("adafactor", Adafactor, "#DDAA33", "Adafactor", demo_lr=0.1, torch="Adafactor"),
     # grey, dark grey: the gradient-free methods of chapter 2 (functions, not optimizers)
