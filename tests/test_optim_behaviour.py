@@ -31,6 +31,10 @@ FULL = {
     "muon": dict(lr=0.05, momentum=0.9, weight_decay=0.1, adjust_lr_fn="match_rms_adamw"),
     "shampoo": dict(lr=0.05, eps=1e-3, update_freq=3, weight_decay=0.05, momentum=0.5),
     "adafactor": dict(lr=0.1, weight_decay=0.05, d=1.5, eps=(1e-3, 1e-2)),  # factored (3, 4)
+    "sgdschedulefree": dict(lr=0.2, momentum=0.8, weight_decay=0.1, warmup_steps=3, r=1.0,
+                            weight_lr_power=1.0),
+    "adamwschedulefree": dict(lr=0.05, betas=(0.5, 0.99), weight_decay=0.1, warmup_steps=3,
+                              r=1.0),
 }
 
 
@@ -69,7 +73,7 @@ def assert_same_bits(a_opt, b_opt):
 def test_registry_lists_every_optimizer():
     assert NAMES == sorted(["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax",
                             "nadam", "radam", "rprop", "yogi", "lion", "adafactor", "muon",
-                            "shampoo"])
+                            "shampoo", "sgdschedulefree", "adamwschedulefree"])
     assert FULL.keys() == set(NAMES)
     assert isinstance(optim.get("Adam", make_params()), optim.Adam)
 
@@ -86,6 +90,10 @@ def test_defaults_are_torchs():
     assert optim.Rprop.defaults == dict(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0))
     assert optim.Adafactor.defaults == dict(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0,
                                             weight_decay=0.0)
+    # the schedulefree package's (tests/test_schedulefree.py reads them from the package)
+    assert optim.SGDScheduleFree.defaults == dict(lr=1.0, momentum=0.9, weight_decay=0.0,
+                                                  warmup_steps=0, r=0.0, weight_lr_power=2.0)
+    assert optim.AdamWScheduleFree.defaults["lr"] == 0.0025
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -150,12 +158,17 @@ def test_float32_stays_float32(name):
 
 
 # -- minimising the shared test problems ---------------------------------------------------------
+#: where a default learning rate is too long for the quadratic's curvature 4: SGDScheduleFree's
+#: lr=1.0 (its reference's default, for networks) is past 2/L = 0.5
+FIRST_STEP_HYPER = {"sgdschedulefree": dict(lr=0.1)}
+
+
 @pytest.mark.parametrize("name", VECTOR_NAMES)
 def test_first_step_lowers_the_quadratic(name):
     """From the book's start, one step with default hyperparameters lowers f."""
     x = np.array(QUADRATIC.start, dtype=float)
     f0 = QUADRATIC.value(x)
-    optim.get(name, [x]).step([QUADRATIC.grad(x)])
+    optim.get(name, [x], **FIRST_STEP_HYPER.get(name, {})).step([QUADRATIC.grad(x)])
     assert QUADRATIC.value(x) < f0
 
 
@@ -182,6 +195,9 @@ QUADRATIC_TABLE = {
                                                      # settles within lr*sqrt(2), no closer
     "shampoo": (dict(lr=1.0), 250),                  # [137]: on a vector, Adagrad's diagonal
     "adafactor": (dict(lr=1.0), 2000),               # [1351]; lr caps the relative step
+    # train mode: y, the interpolation of the SGD iterate z and the average x, must arrive
+    "sgdschedulefree": (dict(lr=0.4), 2800),         # [1843]; r=4 arrives in 321
+    "adamwschedulefree": (dict(lr=0.3), 850),        # [559]
 }
 
 #: the same on Rosenbrock from (-1.5, 2), reaching ||x - (1, 1)|| <= 1e-3
@@ -203,6 +219,8 @@ ROSENBROCK_TABLE = {
     "adafactor": (dict(lr=0.1, beta2_decay=-1.0), 33000),  # [21820]; with beta2_decay=-1, V is
                                                      # the plain mean of all past g^2; the default
                                                      # -0.8 stalls at ~9e-3 in 40000 steps
+    "sgdschedulefree": (dict(lr=2e-3), 4300),        # [2883]; lr=1e-3 needs [5850]
+    "adamwschedulefree": (dict(lr=0.3), 650),        # [430]
 }
 
 

@@ -30,6 +30,7 @@ from .nadam import NAdam
 from .radam import RAdam
 from .rmsprop import RMSprop
 from .rprop import Rprop
+from .schedulefree import AdamWScheduleFree, SGDScheduleFree
 from .sgd import SGD
 from .shampoo import Shampoo
 from .yogi import Yogi
@@ -141,6 +142,11 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     Entry("shampoo", Shampoo, "#004488", "Shampoo", demo_lr=0.5),
     # yellow (Tol's high-contrast palette)
     Entry("adafactor", Adafactor, "#DDAA33", "Adafactor", demo_lr=0.1, torch="Adafactor"),
+    # dark cyan, magenta (Tol's dark and vibrant palettes): the Schedule-Free pair
+    Entry("sgdschedulefree", SGDScheduleFree, "#225555", "Schedule-Free SGD", demo_lr=0.1,
+          beta="momentum", aliases=("schedulefreesgd", "sfsgd")),
+    Entry("adamwschedulefree", AdamWScheduleFree, "#EE3377", "Schedule-Free AdamW", demo_lr=0.1,
+          beta="betas", aliases=("schedulefreeadamw", "sfadamw")),
     # grey, dark grey: the gradient-free methods of chapter 2 (functions, not optimizers)
     Entry("random_search", None, "#888888", "Random search", aliases=("randomsearch", "random")),
     Entry("random_local_search", None, "#4D4D4D", "Random local search",
