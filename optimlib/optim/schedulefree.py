@@ -82,8 +82,9 @@ class SGDScheduleFree(_Averaged, Optimizer):
     :math:`z` takes its SGD step), which is the three lines above combined, and ``eval()``
     solves :math:`y = (1-\beta) z + \beta x` for :math:`x`. With :math:`r = 0` and no warmup all
     weights are equal, :math:`c_{t+1} = 1/t` and :math:`x` is the plain average of the
-    :math:`z`'s (Polyak–Ruppert averaging); :math:`\beta = 0` would be that, evaluated where the
-    gradient is taken, and :math:`\beta = 1` is primal averaging (the gradient at :math:`x`).
+    :math:`z`'s. :math:`\beta = 0` would take the gradient at :math:`z` and only evaluate at the
+    average (Polyak–Ruppert averaging), :math:`\beta = 1` would take it at :math:`x` itself
+    (primal averaging); Schedule-Free interpolates between the two.
     During warmup the weights grow with :math:`\gamma_t^p`, so the early small steps count less.
 
     Unlike the reference, the optimizer starts in train mode (the reference needs ``train()``
