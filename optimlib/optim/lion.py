@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _fused
 from .base import Optimizer
 
 
@@ -57,6 +58,10 @@ class Lion(Optimizer):
         p -= lr * np.sign(c)
         exp_avg *= beta2
         exp_avg += (1 - beta2) * g
+
+    def fused_update(self, p, g, exp_avg, **hyper):
+        """``update`` in one compiled pass over the whole arrays (``fused=True``)."""
+        _fused.lion(p, g, exp_avg, **hyper)
 
     def effective_lr(self):
         r""":math:`\eta` for every coordinate, per unit of :math:`\operatorname{sign}(c_t)`."""
