@@ -1,0 +1,103 @@
+"""The exercise checks of chapter 14 (the shootout): placeholder, right answer, typical wrong answers."""
+from math import comb
+
+import numpy as np
+import pytest
+
+from optimlib import exercises as ex
+from optimlib import shootout as S
+from optimlib.data import make_sparse_features
+from optimlib.nn import build_mlp
+from exercise_protocol import assert_covers, assert_follows_protocol
+
+needs_sweep = pytest.mark.skipif(not S.RESULTS.exists(), reason="no stored sweep")
+
+
+def _rmsprop_momentum_cells():
+    cells = []
+    for lr in S.LR_GRID[::2]:
+        for seed in (0, 1):
+            c = S.run_cell("sparse", "rmsprop", lr, seed, momentum=0.9)
+            cells.append({**c, "hyper": {"momentum": 0.9}})
+    return cells
+
+
+CELLS = None
+
+
+def added_right():
+    global CELLS
+    CELLS = CELLS or _rmsprop_momentum_cells()
+    return CELLS, S.select(CELLS, "sparse", "rmsprop")["lr"]
+
+
+def added_by_test():
+    cells, _ = added_right()
+    return cells, S.select([{**c, "val_loss": c["test_loss"]} for c in cells], "sparse", "rmsprop")["lr"]
+
+
+def budget_needed(scores, tolerance):
+    best = np.min(scores)
+    return next(k for k in range(1, len(scores) + 1)
+                if S.expected_best_of(scores, k) <= best * (1 + tolerance))
+
+
+def budget_k_best(scores, tolerance):  # the k best, not k random: wrong
+    s = np.sort(scores)
+    return next(k for k in range(1, len(s) + 1) if s[:k].mean() <= s[0] * (1 + tolerance))
+
+
+def p_hit(n, m, k):
+    return 1 - comb(n - m, k) / comb(n, k)
+
+
+def dense_design():
+    # dense, equally frequent features: nothing for Adagrad's per-coordinate steps to exploit
+    dense = make_sparse_features(2000, n_frequent=0, n_rare=30, rare=0.5, scale=0.5)
+    task = S.Task("dense", "dense features", target=0.5, epochs=3,
+                  make=lambda seed: (build_mlp((30, 2), seed=seed),
+                                     (dense.X_train, dense.y_train, dense.X_val, dense.y_val,
+                                      dense.X_test, dense.y_test)))
+    return {"task": task, "better": "sgd", "worse": "adagrad", "reference": "sparse"}
+
+
+def no_flip_design():
+    d = dense_design()
+    return {**d, "task": S.Task("sparse_again", "the sparse task", target=0.35, epochs=5,
+                                make=S.TASKS["sparse"].make)}
+
+
+CASES = [  # check, a right answer, a wrong answer, a phrase of the wrong answer's message
+    (ex.check_added_optimizer, added_right, added_by_test, "validation split only"),
+    (ex.check_budget_needed, budget_needed, budget_k_best, "drawn at random"),
+    (ex.check_best_of_k_probability, p_hit, lambda n, m, k: 1 - (1 - m / n) ** k, "with replacement"),
+    (ex.check_ranking_flip, dense_design, no_flip_design, "did not flip"),
+]
+
+
+@needs_sweep
+@pytest.mark.parametrize("check,right,wrong,phrase", CASES, ids=lambda c: getattr(c, "__name__", ""))
+def test_each_check(check, right, wrong, phrase, capsys):
+    if check is ex.check_added_optimizer:
+        right, wrong = right(), wrong()
+        assert not np.isclose(right[1], wrong[1]), "the test-selected lr must differ for this test"
+    assert_follows_protocol(check, right, wrong, phrase, capsys)
+
+
+def test_every_check_of_the_chapter_is_tested():
+    assert_covers(CASES, "ch14_shootout")
+
+
+def test_added_optimizer_refuses_fabricated_cells():
+    cells, lr = added_right()
+    forged = [dict(c) for c in cells]
+    forged[0]["val_loss"] = forged[1]["val_loss"] = 0.01
+    forged = [{**c, "val_loss": 0.01} for c in forged]
+    with pytest.raises(AssertionError, match="run again"):
+        ex.check_added_optimizer((forged, lr))
+
+
+def test_added_optimizer_refuses_a_narrow_grid():
+    cells, lr = added_right()
+    with pytest.raises(AssertionError, match="3 decades"):
+        ex.check_added_optimizer(([c for c in cells if 1e-3 <= c["lr"] <= 1e-1], lr))
