@@ -40,13 +40,13 @@ from .nn import Autoencoder, build_mlp
 from .optim import catalog
 from .problems import ROSENBROCK
 
-__all__ = ["LR_GRID", "SEEDS", "Task", "TASKS", "OPTIMIZERS", "run_cell", "select", "summarise",
+__all__ = ["LR_GRID", "SEEDS", "MATRIX_AWARE", "Task", "TASKS", "OPTIMIZERS", "run_cell", "select", "summarise",
            "expected_best_of", "load_results", "sweep", "RESULTS"]
 
 #: the learning rates every optimizer is tried at: 10^-4 ... 10, four per decade (21 values)
 LR_GRID = tuple(float(x) for x in np.logspace(-4, 1, 21))
 #: the seeds every configuration is run with
-SEEDS = (0, 1, 2, 3, 4)
+SEEDS = (0, 1, 2)
 #: where ``python -m optimlib.shootout`` stores the sweep
 RESULTS = pathlib.Path(__file__).resolve().parent / "data" / "shootout.json"
 
@@ -191,16 +191,41 @@ def _starts(task, seed, test):
     return np.asarray(task.problem.start, float) + task.spread * rng.standard_normal((8, 2))
 
 
+#: methods whose update mixes the entries of a matrix parameter (factored or orthogonalised
+#: statistics): on a 2-D problem their eight starts run one by one, each point its own vector
+MATRIX_AWARE = ("adafactor", "muon", "shampoo")
+
+
 def _final_values(task, name, lr, starts, hyper, record=False):
-    x = starts.T.copy()              # (2, 8): eight runs at once, one optimizer over the batch
-    opt = optim.get(name, [x], lr=lr, **hyper)
-    f = task.problem.value
-    values = [float(np.mean(f(x)))]
+    if catalog.entry(name).name in MATRIX_AWARE:
+        xs = [s.copy() for s in starts]                  # eight separate (2,) points
+        opts = [optim.get(name, [x], lr=lr, **hyper) for x in xs]
+
+        def value():
+            return float(np.mean([task.problem.value(x) for x in xs]))
+
+        def step():
+            for x, o in zip(xs, opts):
+                o.step([task.problem.grad(x)])
+    else:
+        # eight runs at once as one (2, 8) array: for a method that updates each coordinate on
+        # its own (all the others) exactly eight separate runs, eight times cheaper
+        x = starts.T.copy()
+        opts = [optim.get(name, [x], lr=lr, **hyper)]
+
+        def value():
+            return float(np.mean(task.problem.value(x)))
+
+        def step():
+            opts[0].step([task.problem.grad(x)])
+    values = [value()]
     for _ in range(task.steps):
-        opt.step([task.problem.grad(x)])
+        step()
         if record:
-            values.append(float(np.mean(f(x))))
-    v = float(np.mean(f(x)))
+            values.append(value())
+    for o in opts:
+        o.eval()                 # the point a method reports (schedule-free methods: their average)
+    v = value()
     return (v if math.isfinite(v) and v < 1e6 else None), values
 
 

@@ -119,10 +119,13 @@ def check_ranking_flip(design):
     expect(isinstance(d, dict) and {"task", "better", "worse", "reference"} <= set(d), "design()",
            "a dict with keys task, better, worse, reference", repr(d)[:100])
     task, better, worse, ref = d["task"], d["better"], d["worse"], d["reference"]
-    expect(isinstance(task, S.Task) and task.kind == "network", "design()['task']",
-           "a shootout.Task with make(seed) (a network task)", repr(task)[:80])
-    n_train = len(task.make(0)[1][0])
-    steps = task.epochs * -(-n_train // task.batch_size)
+    expect(isinstance(task, S.Task) and (task.make is not None or task.problem is not None),
+           "design()['task']", "a shootout.Task with make(seed) (a network) or problem (2-D)",
+           repr(task)[:80])
+    if task.kind == "network":
+        steps = task.epochs * -(-len(task.make(0)[1][0]) // task.batch_size)
+    else:
+        steps = task.steps
     expect(steps <= 4000, "the task's budget", "at most 4 000 steps (epochs x batches), to run here",
            f"{steps} steps")
     data = S.load_results()
