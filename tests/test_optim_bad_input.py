@@ -105,6 +105,7 @@ def test_nesterov_without_momentum():
     ("rmsprop", dict(alpha=1.5), "alpha must lie in [0.0, 1.0]"),
     ("adadelta", dict(rho=-0.5), "rho must lie in [0.0, 1.0]"),
     ("nadam", dict(momentum_decay=-1e-3), "momentum_decay must lie in [0.0, inf)"),
+    ("yogi", dict(initial_accumulator_value=-1e-6), "initial_accumulator_value must lie in [0.0, inf)"),
     ("rprop", dict(etas=(0.0, 1.2)), "etas[0] must lie in (0.0, 1.0)"),
     ("rprop", dict(etas=(1.0, 1.2)), "etas[0] must lie in (0.0, 1.0)"),
     ("rprop", dict(etas=(0.5, 1.0)), "etas[1] must lie in (1.0, inf)"),

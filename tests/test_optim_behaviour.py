@@ -22,6 +22,7 @@ FULL = {
     "nadam": dict(lr=0.05, weight_decay=0.1, decoupled_weight_decay=True),
     "radam": dict(lr=0.05, betas=(0.9, 0.8)),  # rho_t passes 5 at step 7: both branches
     "rprop": dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)),  # flips and both clamps
+    "yogi": dict(lr=0.05, betas=(0.8, 0.99), initial_accumulator_value=0.5),
 }
 
 
@@ -57,7 +58,7 @@ def assert_same_bits(a_opt, b_opt):
 
 def test_registry_lists_every_optimizer():
     assert NAMES == sorted(["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax",
-                            "nadam", "radam", "rprop"])
+                            "nadam", "radam", "rprop", "yogi"])
     assert FULL.keys() == set(NAMES)
     assert isinstance(optim.get("Adam", make_params()), optim.Adam)
 
@@ -162,6 +163,7 @@ QUADRATIC_TABLE = {
     "nadam": (dict(lr=0.3), 250),                    # [149]
     "radam": (dict(lr=1.0), 450),                    # [285]
     "rprop": (dict(), 130),                          # [88]
+    "yogi": (dict(lr=0.3), 420),                     # [278]
 }
 
 #: the same on Rosenbrock from (-1.5, 2), reaching ||x - (1, 1)|| <= 1e-3
@@ -177,6 +179,7 @@ ROSENBROCK_TABLE = {
     "nadam": (dict(lr=5e-3), 8000),                  # [5343]; lr=1e-2 hovers at ~1e-3
     "radam": (dict(lr=2e-3), 12000),                 # [8196]; lr=2e-2 diverges
     "rprop": (dict(), 6000),                         # [4157]; lr=2e-2 stalls at ~1.2e-3
+    "yogi": (dict(lr=0.05), 3100),                   # [2059]
 }
 
 

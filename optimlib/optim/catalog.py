@@ -28,6 +28,7 @@ from .radam import RAdam
 from .rmsprop import RMSprop
 from .rprop import Rprop
 from .sgd import SGD
+from .yogi import Yogi
 
 __all__ = ["Entry", "CATALOG", "entry", "find", "names", "optimizers", "make"]
 
@@ -120,6 +121,8 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     # olive
     Entry("amsgrad", Adam, "#999933", "AMSGrad", preset={"amsgrad": True}, demo_lr=0.1,
           beta="betas", torch="Adam", aliases=("ams_grad",)),
+    # brown: clearly apart from the Adam family's purples and roses next to it
+    Entry("yogi", Yogi, "#8C564B", "Yogi", demo_lr=0.1, beta="betas"),
     # green
     Entry("rprop", Rprop, "#117733", "Rprop", demo_lr=0.01, torch="Rprop"),
     # grey, dark grey: the gradient-free methods of chapter 2 (functions, not optimizers)
