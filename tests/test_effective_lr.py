@@ -22,6 +22,13 @@ def _nadam(opt, g, s):
     return (1 - mu) / (1 - prod) * g + mu_next / (1 - prod * mu_next) * s["exp_avg"]
 
 
+def _lion(opt, g, s):
+    """sign(c), c = beta1 m_{t-1} + (1 - beta1) g, with m_{t-1} recovered from m_t."""
+    b1, b2 = opt.hyper["betas"]
+    m_prev = (s["exp_avg"] - (1 - b2) * g) / b2
+    return np.sign(b1 * m_prev + (1 - b1) * g)
+
+
 #: name, hyperparameters, the direction the step size multiplies
 CASES = [
     ("sgd", {"lr": 0.1}, _g),
@@ -37,6 +44,7 @@ CASES = [
     ("radam", {"lr": 0.05}, _m),                       # rho_t > 5 at step 8
     ("radam", {"lr": 0.05, "betas": (0.9, 0.5)}, _m),  # rho_t <= 5 throughout: the SGD branch
     ("rprop", {"lr": 0.05}, lambda o, g, s: np.sign(s["prev"])),  # prev: g, zeroed after a flip
+    ("lion", {"lr": 0.05}, _lion),
 ]
 
 

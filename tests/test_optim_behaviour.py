@@ -23,6 +23,7 @@ FULL = {
     "radam": dict(lr=0.05, betas=(0.9, 0.8)),  # rho_t passes 5 at step 7: both branches
     "rprop": dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)),  # flips and both clamps
     "yogi": dict(lr=0.05, betas=(0.8, 0.99), initial_accumulator_value=0.5),
+    "lion": dict(lr=0.05, betas=(0.8, 0.95), weight_decay=0.1),
 }
 
 
@@ -58,7 +59,7 @@ def assert_same_bits(a_opt, b_opt):
 
 def test_registry_lists_every_optimizer():
     assert NAMES == sorted(["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax",
-                            "nadam", "radam", "rprop", "yogi"])
+                            "nadam", "radam", "rprop", "yogi", "lion"])
     assert FULL.keys() == set(NAMES)
     assert isinstance(optim.get("Adam", make_params()), optim.Adam)
 
@@ -164,6 +165,9 @@ QUADRATIC_TABLE = {
     "radam": (dict(lr=1.0), 450),                    # [285]
     "rprop": (dict(), 130),                          # [88]
     "yogi": (dict(lr=0.3), 420),                     # [278]
+    "lion": (dict(lr=1e-2), 750, 1.5e-2),            # [499]; a third entry is its own tolerance:
+                                                     # each coordinate moves by exactly lr, so Lion
+                                                     # settles within lr*sqrt(2), no closer
 }
 
 #: the same on Rosenbrock from (-1.5, 2), reaching ||x - (1, 1)|| <= 1e-3
@@ -180,6 +184,7 @@ ROSENBROCK_TABLE = {
     "radam": (dict(lr=2e-3), 12000),                 # [8196]; lr=2e-2 diverges
     "rprop": (dict(), 6000),                         # [4157]; lr=2e-2 stalls at ~1.2e-3
     "yogi": (dict(lr=0.05), 3100),                   # [2059]
+    "lion": (dict(lr=1e-3), 5500, 1.5e-3),           # [3687]; within lr*sqrt(2), as above
 }
 
 
@@ -199,7 +204,8 @@ def steps_to_reach(name, problem, hyper, budget, tol):
                          ids=["quadratic", "rosenbrock"])
 @pytest.mark.parametrize("name", NAMES)
 def test_reaches_the_minimum(name, problem, table, tol):
-    hyper, budget = table[name]
+    hyper, budget, *own_tol = table[name]
+    tol = own_tol[0] if own_tol else tol
     t, x = steps_to_reach(name, problem, hyper, budget, tol)
     assert t is not None, (f"{name}{hyper} is at {x} after {budget} steps on {problem.name}, "
                            f"not within {tol} of {problem.minimum}")

@@ -23,6 +23,7 @@ from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .base import Optimizer
+from .lion import Lion
 from .nadam import NAdam
 from .radam import RAdam
 from .rmsprop import RMSprop
@@ -125,6 +126,8 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     Entry("yogi", Yogi, "#8C564B", "Yogi", demo_lr=0.1, beta="betas"),
     # green
     Entry("rprop", Rprop, "#117733", "Rprop", demo_lr=0.01, torch="Rprop"),
+    # ochre (Tol's medium-contrast dark yellow)
+    Entry("lion", Lion, "#997700", "Lion", demo_lr=0.01, beta="betas"),
     # grey, dark grey: the gradient-free methods of chapter 2 (functions, not optimizers)
     Entry("random_search", None, "#888888", "Random search", aliases=("randomsearch", "random")),
     Entry("random_local_search", None, "#4D4D4D", "Random local search",
