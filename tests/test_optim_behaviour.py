@@ -24,6 +24,7 @@ FULL = {
     "rprop": dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)),  # flips and both clamps
     "yogi": dict(lr=0.05, betas=(0.8, 0.99), initial_accumulator_value=0.5),
     "lion": dict(lr=0.05, betas=(0.8, 0.95), weight_decay=0.1),
+    "adafactor": dict(lr=0.1, weight_decay=0.05, d=1.5, eps=(1e-3, 1e-2)),  # factored (3, 4)
 }
 
 
@@ -59,7 +60,7 @@ def assert_same_bits(a_opt, b_opt):
 
 def test_registry_lists_every_optimizer():
     assert NAMES == sorted(["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax",
-                            "nadam", "radam", "rprop", "yogi", "lion"])
+                            "nadam", "radam", "rprop", "yogi", "lion", "adafactor"])
     assert FULL.keys() == set(NAMES)
     assert isinstance(optim.get("Adam", make_params()), optim.Adam)
 
@@ -74,6 +75,8 @@ def test_defaults_are_torchs():
     assert optim.NAdam.defaults["momentum_decay"] == 4e-3
     assert optim.Adamax.defaults["lr"] == optim.NAdam.defaults["lr"] == 2e-3
     assert optim.Rprop.defaults == dict(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0))
+    assert optim.Adafactor.defaults == dict(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0,
+                                            weight_decay=0.0)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -168,6 +171,7 @@ QUADRATIC_TABLE = {
     "lion": (dict(lr=1e-2), 750, 1.5e-2),            # [499]; a third entry is its own tolerance:
                                                      # each coordinate moves by exactly lr, so Lion
                                                      # settles within lr*sqrt(2), no closer
+    "adafactor": (dict(lr=1.0), 2000),               # [1351]; lr caps the relative step
 }
 
 #: the same on Rosenbrock from (-1.5, 2), reaching ||x - (1, 1)|| <= 1e-3
@@ -185,6 +189,9 @@ ROSENBROCK_TABLE = {
     "rprop": (dict(), 6000),                         # [4157]; lr=2e-2 stalls at ~1.2e-3
     "yogi": (dict(lr=0.05), 3100),                   # [2059]
     "lion": (dict(lr=1e-3), 5500, 1.5e-3),           # [3687]; within lr*sqrt(2), as above
+    "adafactor": (dict(lr=0.1, beta2_decay=-1.0), 33000),  # [21820]; with beta2_decay=-1, V is
+                                                     # the plain mean of all past g^2; the default
+                                                     # -0.8 stalls at ~9e-3 in 40000 steps
 }
 
 

@@ -132,6 +132,14 @@ GRID = {
         {"lr": 0.2, "step_sizes": [1e-3, 0.3]},  # both clamps act
         {"lr": 1e-4, "etas": [0.7, 1.1], "step_sizes": [1e-3, 50.0]},  # clamped up at step 1
     ],
+    "adafactor": [  # () and (5,) keep a full variance, (3, 4) a row and a column
+        {},
+        {"lr": 0.1},
+        {"lr": 0.05, "weight_decay": 0.1},
+        {"lr": 0.1, "beta2_decay": -0.5, "d": 1.5, "eps": [1e-3, 1e-2]},
+        {"lr": 0.1, "eps": [0.3, 0.5]},      # both epsilons act: V_t below eps1^2, RMS below eps2
+        {"lr": 0.2, "beta2_decay": 0.0, "d": 1.0},  # no averaging: the matrix's update is clipped
+    ],
 }
 
 
@@ -152,11 +160,11 @@ def configs() -> list[dict]:
             for name in TORCH_NAMES for i, kw in enumerate(GRID.get(name) or default_grid(name))]
 
 
-def make_problem(seed: int = SEED) -> dict:
+def make_problem(seed: int = SEED, shapes=SHAPES) -> dict:
     """Starts ``x0_k``, SPD matrices ``A_k`` (eigenvalues in [0.2, 2]) and noise ``noise_k``."""
     rng = np.random.default_rng(seed)
     data = {}
-    for k, shape in enumerate(SHAPES):
+    for k, shape in enumerate(shapes):
         n = int(np.prod(shape, dtype=int))
         q, _ = np.linalg.qr(rng.standard_normal((n, n)))
         lam = np.linspace(0.2, 2.0, n) if n > 1 else np.array([1.0])
@@ -185,12 +193,12 @@ def run_torch(config: dict, problem: dict, steps: int = STEPS,
     old = torch.get_default_dtype()
     torch.set_default_dtype(torch.float64)
     try:
-        params = [torch.tensor(problem[f"x0_{k}"], dtype=torch.float64)
-                  for k in range(len(SHAPES))]
+        n = sum(1 for key in problem if key.startswith("x0_"))
+        params = [torch.tensor(problem[f"x0_{k}"], dtype=torch.float64) for k in range(n)]
         cls = getattr(torch.optim, TORCH_NAMES[config["optimizer"]])
         kw = dict(config["kwargs"])
-        for pair in ("betas", "etas", "step_sizes"):
-            if pair in kw:
+        for pair in ("betas", "etas", "step_sizes", "eps"):
+            if isinstance(kw.get(pair), list):
                 kw[pair] = tuple(kw[pair])
         opt = cls(params, foreach=False, **kw)
         out = {}

@@ -19,6 +19,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
@@ -128,6 +129,8 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     Entry("rprop", Rprop, "#117733", "Rprop", demo_lr=0.01, torch="Rprop"),
     # ochre (Tol's medium-contrast dark yellow)
     Entry("lion", Lion, "#997700", "Lion", demo_lr=0.01, beta="betas"),
+    # yellow (Tol's high-contrast palette)
+    Entry("adafactor", Adafactor, "#DDAA33", "Adafactor", demo_lr=0.1, torch="Adafactor"),
     # grey, dark grey: the gradient-free methods of chapter 2 (functions, not optimizers)
     Entry("random_search", None, "#888888", "Random search", aliases=("randomsearch", "random")),
     Entry("random_local_search", None, "#4D4D4D", "Random local search",
