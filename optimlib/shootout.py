@@ -41,7 +41,7 @@ from .optim import catalog
 from .problems import ROSENBROCK
 
 __all__ = ["LR_GRID", "SEEDS", "MATRIX_AWARE", "Task", "TASKS", "OPTIMIZERS", "run_cell", "select", "summarise",
-           "expected_best_of", "load_results", "sweep", "RESULTS"]
+           "expected_best_of", "load_results", "sweep", "blas_threads", "RESULTS"]
 
 #: the learning rates every optimizer is tried at: 10^-4 ... 10, four per decade (21 values)
 LR_GRID = tuple(float(x) for x in np.logspace(-4, 1, 21))
@@ -322,10 +322,21 @@ def _config(tasks, optimizers, lrs, seeds) -> dict:
                 task_specs=specs)
 
 
+def blas_threads() -> int | None:
+    """The threads NumPy's BLAS uses: a matrix product split over another number of threads may
+    round its last bit differently, so exact reproduction needs the same count."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:  # pragma: no cover - optional
+        return None
+    counts = [i["num_threads"] for i in threadpool_info() if i.get("user_api") == "blas"]
+    return counts[0] if counts else None
+
+
 def _machine() -> dict:
     import os
     return dict(platform=platform.platform(), processor=platform.processor() or platform.machine(),
-                python=platform.python_version(), cpus=os.cpu_count(),
+                python=platform.python_version(), cpus=os.cpu_count(), blas_threads=blas_threads(),
                 load_average=list(os.getloadavg()) if hasattr(os, "getloadavg") else None)
 
 

@@ -14,7 +14,7 @@ needs_sweep = pytest.mark.skipif(not S.RESULTS.exists(), reason="no stored sweep
 
 def _rmsprop_momentum_cells():
     cells = []
-    for lr in S.LR_GRID[::2]:
+    for lr in S.LR_GRID[::3]:
         for seed in (0, 1):
             c = S.run_cell("sparse", "rmsprop", lr, seed, momentum=0.9)
             cells.append({**c, "hyper": {"momentum": 0.9}})
@@ -31,8 +31,11 @@ def added_right():
 
 
 def added_by_test():
-    cells, _ = added_right()
-    return cells, S.select([{**c, "val_loss": c["test_loss"]} for c in cells], "sparse", "rmsprop")["lr"]
+    # a learner who chose by the test split, where (here) another lr has the best test loss
+    cells, right = added_right()
+    other = next(lr for lr in S.LR_GRID[::3] if lr != right)
+    cells = [{**c, "test_loss": 0.01} if c["lr"] == other else c for c in cells]
+    return cells, other
 
 
 def budget_needed(scores, tolerance):

@@ -28,9 +28,9 @@ def check_added_optimizer(answer):
     (task, name), = pairs
     lrs = sorted({c["lr"] for c in cells})
     seeds = sorted({c["seed"] for c in cells})
-    expect(len(lrs) >= 8 and lrs[-1] / lrs[0] >= 1e3, "the learning rates you tried",
-           "at least 8 values spanning at least 3 decades (the protocol's grid is shootout.LR_GRID)",
-           _fmt(lrs), "a log-spaced grid: np.logspace or shootout.LR_GRID[::2]")
+    expect(len(lrs) >= 7 and lrs[-1] / lrs[0] >= 1e3, "the learning rates you tried",
+           "at least 7 values spanning at least 3 decades (the protocol's grid is shootout.LR_GRID)",
+           _fmt(lrs), "a log-spaced grid: np.logspace or shootout.LR_GRID[::3]")
     expect(len(seeds) >= 2 and len(cells) == len(lrs) * len(seeds), "the seeds",
            "every learning rate run with the same two or more seeds", f"{len(cells)} cells, seeds {seeds}")
     # the cells are genuine: two of them, run again, give the same numbers
@@ -146,6 +146,6 @@ def check_ranking_flip(design):
            f"{better} below {worse}",
            f"{better} {mine[better]['val_loss']}, {worse} {mine[worse]['val_loss']}",
            f"the ranking did not flip: remove what makes {worse} win on {ref}")
-    return (f"on {ref} {worse} wins ({stored[worse]:.4f} against {stored[better]:.4f}); on your task "
-            f"{better} wins ({mine[better]['val_loss']:.4f} against {mine[worse]['val_loss']:.4f}): a "
+    return (f"on {ref} {worse} wins ({stored[worse]:.3g} against {stored[better]:.3g}); on your task "
+            f"{better} wins ({mine[better]['val_loss']:.3g} against {mine[worse]['val_loss']:.3g}): a "
             "ranking is a property of the task, not of the optimizer alone.")
