@@ -1,11 +1,17 @@
 """The memory-bandwidth floor: how fast one core can stream arrays with NumPy (STREAM-like).
 
+``update`` (``a += b``, in place) is the access pattern of an optimizer step: every array
+written is also read first, so the cache never has to fetch a line only to overwrite it
+("write-allocate") and the counted bytes (3 arrays) are the bytes moved. Its bandwidth is the
+**floor** of a step: a step that reads k arrays and writes w of them in place moves
+``(k + w) * itemsize`` bytes per element (Adam: reads p, g, m, v and writes p, m, v, 7 streams),
+and cannot take less than those bytes at this bandwidth (:func:`inplace_bandwidth`,
+:func:`floor_seconds`).
+
 ``copy`` (``a = b``) and ``triad`` (``a = b + q*c``) are STREAM's kernels, counted STREAM's way:
-the bytes named in the expression (2 and 3 arrays), not the extra read a cache makes of ``a``
-before writing it ("write-allocate"). ``update`` (``a += b``, in place) is the pattern of an
-optimizer step: every array written is also read, so there is no write-allocate and the
-counted bytes are the bytes moved; it is reported to explain why a fused kernel such as
-torch's ``fused=True`` Adam can beat a floor set by copy and triad.
+the bytes named in the expression (2 and 3 arrays), not the write-allocate read of ``a``. They
+are reported for comparison: an out-of-place step pays that extra read, an in-place one does not,
+so a floor set by copy or triad is one that a fused in-place step (torch's ``fused=True``) beats.
 
 All three use ``out=`` on large arrays (4x the last-level cache, so nothing stays cached) and
 report the best of several repetitions; the triad walks its arrays in slices so that ``q*c``
@@ -17,7 +23,7 @@ import time
 
 import numpy as np
 
-__all__ = ["Kernels", "measure_bandwidth", "TRIAD_CHUNK"]
+__all__ = ["Kernels", "measure_bandwidth", "inplace_bandwidth", "floor_seconds", "TRIAD_CHUNK"]
 
 #: elements per slice of the triad: large enough that the per-call cost is small
 TRIAD_CHUNK = 1 << 17
@@ -69,3 +75,25 @@ def measure_bandwidth(kernels: Kernels, repeats: int = 10) -> dict:
             best = min(best, time.perf_counter() - t0)
         out[name] = nbytes / best / 1e9
     return out
+
+
+def inplace_bandwidth(n: int = 1 << 24, dtype=np.float64, repeats: int = 10) -> float:
+    """GB/s of the in-place update ``a += b`` on two arrays of ``n`` elements (default 128 MiB
+    each in float64, 4x a 32 MiB last-level cache), one core, the best of ``repeats``: the
+    bandwidth an optimizer step can reach at best. About ``repeats * 0.01`` s at the default."""
+    k = Kernels.__new__(Kernels)  # only the two arrays that ``update`` touches
+    k.a, k.c = np.ones(n, dtype), np.full(n, 0.5, dtype)
+    fn = k.update
+    fn()  # warm: pages touched, caches in their steady state
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return 3 * k.a.nbytes / best / 1e9
+
+
+def floor_seconds(n: int, streams: int, itemsize: int, gbps: float) -> float:
+    """The least time of a step over ``n`` elements that streams ``streams`` arrays of
+    ``itemsize`` bytes (each array read, or written in place, once) at ``gbps`` GB/s."""
+    return n * streams * itemsize / (gbps * 1e9)

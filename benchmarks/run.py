@@ -30,10 +30,25 @@ BLAS_ENV = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 _CHILD = "_OPTIMLIB_BENCH_CHILD"
 _ORIG = "_OPTIMLIB_BENCH_ORIGINAL_BLAS_ENV"
 
+#: the optimizers whose steps have targets at 1e7 float32 (label, as in the table)
+TARGET_OPTIMIZERS = ("adam", "sgd+momentum", "adamw", "lion")
+#: per optimizer: (ratio key, limit, what); the floor is the in-place floor (bandwidth.py)
+STEP_TARGETS = (
+    ("fused/floor", 1.3, "fused step / in-place floor"),
+    ("fused/torch_fused", 1.2, "fused step / torch fused=True (1 thread)"),
+    ("optimlib/floor", 2.5, "NumPy step / in-place floor"),
+    ("optimlib/torch_foreach", 1.0, "NumPy step / torch foreach=True (1 thread)"),
+)
+
+
+def step_target(label: str, key: str) -> str:
+    """The name of a step target: ``step_target("adam", "fused/floor") == "adam_fused_vs_floor"``."""
+    return f"{label.replace('+', '_')}_{key.replace('/', '_vs_').replace('optimlib_vs_', 'vs_')}"
+
+
 TARGETS = {  # name: (limit, "<=" or ">=", what)
-    "adam_vs_floor": (2.5, "<=", "Adam step at 1e7 float32 / bandwidth floor"),
-    "adam_vs_torch_foreach": (1.0, "<=", "Adam step at 1e7 float32 / torch foreach (1 thread)"),
-    "sgd_momentum_vs_floor": (2.0, "<=", "SGD+momentum step at 1e7 float32 / bandwidth floor"),
+    **{step_target(label, key): (limit, "<=", f"{label} at 1e7 float32: {what}")
+       for label in TARGET_OPTIMIZERS for key, limit, what in STEP_TARGETS},
     "naive_vs_optimlib": (3.0, ">=", "naive NumPy / optimlib at 1e7 float32 (smallest over optimizers)"),
     "mlp_vs_torch_1thread": (1.0, "<=", "digits MLP time to 97%: optimlib / torch, 1 thread"),
     "mlp_vs_torch_default": (1.0, "<=", "digits MLP time to 97%: optimlib / torch, default threads"),
@@ -41,6 +56,7 @@ TARGETS = {  # name: (limit, "<=" or ">=", what)
     "book_seconds": (300.0, "<=", "whole book build, seconds"),
 }
 TARGET_N = 10_000_000
+_STEP_TARGET_NAMES = {step_target(label, key) for label in TARGET_OPTIMIZERS for key, _, _ in STEP_TARGETS}
 
 
 class UsageError(Exception):
@@ -237,7 +253,7 @@ def run_steps(args, cases) -> tuple[list[dict], dict]:
                      "rounds": len(next(iter(m["seconds"].values()))),
                      "steps_per_round": r["steps_per_round"], "missing": r["missing"],
                      "finite": r["finite"], "agreement": agreement[case.label],
-                     "bandwidth_gbps": gbps, "floor_gbps": max(gbps["copy"], gbps["triad"])})
+                     "bandwidth_gbps": gbps, "floor_gbps": gbps["update"]})
     torch.set_num_threads(saved)
     _log("bandwidth again ...")
     for name, v in measure_bandwidth(kernels, repeats).items():
@@ -245,7 +261,7 @@ def run_steps(args, cases) -> tuple[list[dict], dict]:
     # the best seen over the whole run: the machine's floor (the quietest moment, the strictest)
     bw = {name: max(v) for name, v in seen.items()}
     floors = [r["floor_gbps"] for r in rows]
-    bw.update(floor=max(bw["copy"], bw["triad"]), array_bytes=kernels.array_bytes,
+    bw.update(floor=bw["update"], stream_floor=max(bw["copy"], bw["triad"]), array_bytes=kernels.array_bytes,
               row_floor_range=(min(floors), max(floors)) if floors else None,
               dtype=kernels.dtype, repeats=repeats, measurements=seen, skipped=skipped)
     return rows, bw
@@ -292,17 +308,25 @@ def _row(rows, label, n, dtype="float32"):
 
 
 def add_ratios(rows, floor_gbps: float) -> None:
-    """Ratios of each row. The floor is the run's best bandwidth (the machine's, the strict one);
-    ``optimlib/floor_same_rounds`` uses the bandwidth measured in the row's own rounds."""
+    """Ratios of each row. The floor is the row's bytes at the run's best in-place bandwidth
+    (``a += b``: the machine's, the strict one); ``*_same_rounds`` use the in-place bandwidth
+    measured in the row's own rounds."""
     for r in rows:
         ms = r["ms"]
         r["floor_ms"] = r["bytes_per_step"] / (floor_gbps * 1e9) * 1e3
-        ol = ms["optimlib"]
+        same = r["bytes_per_step"] / (r["floor_gbps"] * 1e9) * 1e3
+        ol, fu = ms["optimlib"], ms.get("optimlib_fused")
+
+        def q(a, b):
+            return a / ms[b] if a is not None and b in ms else None
         r["ratios"] = {
             "optimlib/floor": ol / r["floor_ms"],
-            "optimlib/floor_same_rounds": ol / (r["bytes_per_step"] / (r["floor_gbps"] * 1e9) * 1e3),
-            "optimlib/torch_foreach": ol / ms["torch_foreach"] if "torch_foreach" in ms else None,
-            "optimlib/torch_fused": ol / ms["torch_fused"] if "torch_fused" in ms else None,
+            "optimlib/floor_same_rounds": ol / same,
+            "fused/floor": fu / r["floor_ms"] if fu else None,
+            "fused/floor_same_rounds": fu / same if fu else None,
+            "optimlib/torch_foreach": q(ol, "torch_foreach"),
+            "optimlib/torch_fused": q(ol, "torch_fused"),
+            "fused/torch_fused": q(fu, "torch_fused"),
             "naive/optimlib": ms["naive"] / ol if "naive" in ms else None,
         }
 
@@ -315,10 +339,13 @@ def evaluate_targets(res) -> dict:
         met = None if value is None else (value <= limit if op == "<=" else value >= limit)
         out[name] = {"what": what, "value": value, "limit": f"{op} {limit:g}", "met": met, "detail": detail}
 
-    adam, sgdm = _row(rows, "adam", TARGET_N), _row(rows, "sgd+momentum", TARGET_N)
-    put("adam_vs_floor", adam and adam["ratios"]["optimlib/floor"])
-    put("adam_vs_torch_foreach", adam and adam["ratios"]["optimlib/torch_foreach"])
-    put("sgd_momentum_vs_floor", sgdm and sgdm["ratios"]["optimlib/floor"])
+    step_targets = {}  # target name -> (row label, ratio key)
+    for label in TARGET_OPTIMIZERS:
+        row = _row(rows, label, TARGET_N)
+        for key, _, _ in STEP_TARGETS:
+            name = step_target(label, key)
+            step_targets[name] = (label, key)
+            put(name, row and row["ratios"].get(key))
     naive = [(r["ratios"]["naive/optimlib"], r["optimizer"]) for r in rows
              if r["n"] == TARGET_N and r["dtype"] == "float32" and r["ratios"]["naive/optimlib"]]
     below = ", ".join(f"{name} {v:.2f}" for v, name in sorted(naive) if v < TARGETS["naive_vs_optimlib"][0])
@@ -336,9 +363,14 @@ def evaluate_targets(res) -> dict:
     for name, t in out.items():
         if t["value"] is not None:
             continue
-        if name in ("adam_vs_floor", "adam_vs_torch_foreach", "sgd_momentum_vs_floor", "naive_vs_optimlib"):
+        if name in step_targets or name == "naive_vs_optimlib":
+            row = _row(rows, step_targets[name][0], TARGET_N) if name in step_targets else None
+            impl = step_targets[name][1].split("/")[1] if name in step_targets else None
             t["why"] = (f"not run at N = {TARGET_N:,} (sizes were {', '.join(f'{n:,}' for n in sizes)})"
-                        if TARGET_N not in sizes else "that optimizer was not timed")
+                        if TARGET_N not in sizes else
+                        "that optimizer was not timed" if row is None else
+                        row["missing"].get("optimlib_fused") if "fused" in name and "optimlib_fused" in row["missing"] else
+                        row["missing"].get(impl, "not measured"))
         elif name.startswith("mlp") and mlp:
             t["why"] = (f"the MLP runs stop after {mlp.get('max_epochs', '?')} epochs, before "
                         f"{mlp['target_accuracy']:.0%}")
@@ -368,19 +400,21 @@ def format_table(res) -> str:
     if bw:
         lo, hi = bw["row_floor_range"] or (0, 0)
         lines += [f"Memory bandwidth, 1 core, NumPy with out= on {bw['array_bytes'] / 2**20:.0f} MiB arrays "
-                  f"(GB/s, STREAM counting), best over the run:",
-                  f"  copy {bw['copy']:.1f}   triad {bw['triad']:.1f}   -> floor bandwidth {bw['floor']:.1f}"
-                  f" = max(copy, triad); floor of a row = its bytes / {bw['floor']:.1f} GB/s",
-                  f"  in-place update a += b: {bw['update']:.1f} (no write-allocate: the access pattern "
-                  f"of an optimizer step)",
-                  f"  GB/s column: max(copy, triad) in the row's own rounds ({lo:.1f} to {hi:.1f} in this "
-                  f"run; far below the floor bandwidth = the machine was busy during that row)", ""]
+                  f"(GB/s), best over the run:",
+                  f"  in-place update a += b: {bw['update']:.1f} -> the floor: a row's bytes (its streams: "
+                  f"read p, g and k buffers, write p and the buffers) / {bw['update']:.1f} GB/s",
+                  f"  STREAM copy {bw['copy']:.1f}, triad {bw['triad']:.1f} (counted without the write-allocate "
+                  f"read; an in-place step does not pay it)",
+                  f"  GB/s column: a += b in the row's own rounds ({lo:.1f} to {hi:.1f} in this run; far "
+                  f"below the floor bandwidth = the machine was busy during that row)", ""]
     rows = res.get("steps")
     if rows:
-        hdr = (f"{'optimizer':<13}{'B/elem':>7}{'GB/s':>6}{'floor':>8}{'optimlib':>9}{'torch-fe':>9}"
-               f"{'torch-fu':>9}{'naive':>9}{'ol/floor':>9}{'ol/fe':>7}{'ol/fu':>7}{'naive/ol':>9}")
-        lines.append(f"Milliseconds per step (best of {rows[0]['rounds']} interleaved rounds; torch on 1 thread; "
-                     "fe = foreach=True, fu = fused=True):")
+        hdr = (f"{'optimizer':<13}{'B/elem':>7}{'GB/s':>6}{'floor':>8}{'optimlib':>9}{'ol-fused':>9}"
+               f"{'torch-fe':>9}{'torch-fu':>9}{'naive':>9}{'ol/floor':>9}{'fu/floor':>9}{'ol/fe':>7}"
+               f"{'fu/tfu':>7}{'naive/ol':>9}")
+        lines.append(f"Milliseconds per step (best of {rows[0]['rounds']} interleaved rounds; one thread; "
+                     "optimlib = the NumPy step, ol-fused = fused=True (Numba); torch fe = foreach=True, "
+                     "fu = fused=True):")
         seen = []
         for r in rows:
             key = (r["n"], r["dtype"])
@@ -390,13 +424,29 @@ def format_table(res) -> str:
             ms, q = r["ms"], r["ratios"]
             lines.append(f"{r['optimizer']:<13}{r['bytes_per_element']:>7d}{r['floor_gbps']:>6.1f}"
                          f"{_f(r['floor_ms'], '{:.3f}')}"
-                         f"{_f(ms.get('optimlib'), '{:.3f}', 9)}{_f(ms.get('torch_foreach'), '{:.3f}', 9)}"
+                         f"{_f(ms.get('optimlib'), '{:.3f}', 9)}{_f(ms.get('optimlib_fused'), '{:.3f}', 9)}"
+                         f"{_f(ms.get('torch_foreach'), '{:.3f}', 9)}"
                          f"{_f(ms.get('torch_fused'), '{:.3f}', 9)}{_f(ms.get('naive'), '{:.3f}', 9)}"
-                         f"{_f(q['optimlib/floor'], width=9)}{_f(q['optimlib/torch_foreach'], width=7)}"
-                         f"{_f(q['optimlib/torch_fused'], width=7)}{_f(q['naive/optimlib'], width=9)}")
+                         f"{_f(q['optimlib/floor'], width=9)}{_f(q.get('fused/floor'), width=9)}"
+                         f"{_f(q['optimlib/torch_foreach'], width=7)}"
+                         f"{_f(q.get('fused/torch_fused'), width=7)}{_f(q['naive/optimlib'], width=9)}")
         for label, why in res["bandwidth"].get("skipped", {}).items():
             lines.append(f"not timed: {label} ({why})")
         lines.append("")
+    comp = res.get("compile")
+    if comp and "error" not in comp:
+        lines.append(f"fused=True, the first step in a fresh process (1,000 elements; seconds): compiled "
+                     f"into an empty Numba cache, then loaded from it (import numba: "
+                     f"{comp['compile']['numba_import']:.2f} s, then {comp['cached']['numba_import']:.2f} s)")
+        lines.append(f"  {'':<22}{'compile':>9}{'cached':>9}")
+        for key, v in comp["compile"].items():
+            if key != "numba_import":
+                lines.append(f"  {key:<22}{v:>9.3f}{comp['cached'][key]:>9.3f}")
+        lines.append("  (the process's first fused step also starts Numba's dispatcher; a kernel shared "
+                     "with an earlier row, AdamW's with Adam's, is already compiled)")
+        lines.append("")
+    elif comp:
+        lines += [f"fused=True compile time: not measured ({comp['error']})", ""]
     mlp = res.get("mlp")
     if mlp:
         lines.append(f"Digits MLP {'-'.join(map(str, mlp['sizes']))}, Adam lr={mlp['lr']:g}, batch "
@@ -427,7 +477,25 @@ def format_table(res) -> str:
     if t:
         lines.append("Targets:" + (" (--quick: small sizes and a few epochs, a check that the benchmark "
                                    "runs; the targets need the full run)" if res.get("quick") else ""))
+        marks = {True: "met", False: "MISSED", None: "-"}
+        lines.append(f"  steps at N = 1e7 float32, ratios of this run (floor = the in-place floor; "
+                     f"- = not measured):")
+        lines.append(f"  {'optimizer':<14}" + "".join(f"{k.replace('optimlib', 'numpy').replace('torch_', 'torch '):>24}"
+                                                      for k, _, _ in STEP_TARGETS))
+        lines.append(f"  {'':<14}" + "".join(f"{'(target <= ' + format(lim, 'g') + ')':>24}" for _, lim, _ in STEP_TARGETS))
+        for label in TARGET_OPTIMIZERS:
+            cells = []
+            for key, _, _ in STEP_TARGETS:
+                r = t.get(step_target(label, key))
+                cells.append("-" if r is None or r["value"] is None else
+                             f"{r['value']:.2f} {marks[r['met']]}")
+            lines.append(f"  {label:<14}" + "".join(f"{c:>24}" for c in cells))
+        why = sorted({r["why"] for n, r in t.items() if n in _STEP_TARGET_NAMES and r.get("why")})
+        if why:
+            lines.append(f"  {'':<14}(- : {'; '.join(why)})")
         for name, r in t.items():
+            if name in _STEP_TARGET_NAMES:
+                continue
             mark = {True: "met", False: "MISSED", None: "not measured"}[r["met"]]
             val = "-" if r["value"] is None else f"{r['value']:.2f}"
             lines.append(f"  {mark:<13}{r['what']}: {val} (target {r['limit']})"
@@ -486,6 +554,10 @@ def main(argv=None) -> int:
         rows, bw = run_steps(args, cases)
         add_ratios(rows, bw["floor"])
         res["bandwidth"], res["steps"] = bw, rows
+        if importlib.util.find_spec("numba") is not None:
+            from .fused import compile_times
+            _log("fused kernels: compile time ...")
+            res["compile"] = compile_times()
     if not args.no_mlp:
         _log("digits MLP ...")
         res["mlp"] = run_mlp(args.quick)

@@ -34,10 +34,13 @@ class Case:
 
 
 def configs() -> dict[str, Case]:
-    """Every optimizer of ``optimlib.optim.catalog`` at its defaults, plus :data:`VARIANTS`."""
+    """Every optimizer of ``optimlib.optim.catalog`` at its defaults, plus :data:`VARIANTS`
+    (except those that update matrices only, such as Muon: a case is one vector)."""
     variants = {label: optim.catalog.entry(preset) for label, preset in VARIANTS.items()}
     out = {}
     for name in optim.catalog.optimizers():
+        if optim.catalog.entry(name).matrices_only:
+            continue
         out[name] = Case(name, name)
         for label, e in variants.items():
             if e.base == name:
@@ -49,7 +52,8 @@ def bytes_per_element(case: Case, dtype) -> tuple[int, int]:
     """(bytes a step must move per parameter element, number of full-size state buffers).
 
     A step reads the parameter, its gradient and each state buffer, and writes the parameter
-    and each buffer back: (3 + 2k) arrays for k buffers, in the optimizer's own dtype.
+    and each buffer back in place: 3 + 2k streams for k buffers (Adam: read p, g, m, v, write
+    p, m, v: 7), in the optimizer's own dtype.
     """
     p = np.zeros(8, dtype)
     opt = case.cls([p], **case.hyper)
@@ -75,6 +79,16 @@ def make_runners(case: Case, p0: np.ndarray, g: np.ndarray, *, naive_too: bool =
     p = p0.copy()
     opt = case.cls([p], **case.hyper)
     runners["optimlib"] = (lambda: opt.step([g]), lambda: p)
+    if case.cls.fused_update is not None:  # the one-pass compiled step (fused=True)
+        pf = p0.copy()
+        try:
+            fopt = case.cls([pf], fused=True, **case.hyper)
+        except ImportError as e:
+            missing["optimlib_fused"] = str(e)
+        else:
+            runners["optimlib_fused"] = (lambda: fopt.step([g]), lambda: pf)
+    else:
+        missing["optimlib_fused"] = f"{case.cls.__name__} has no fused step"
 
     if naive_too:
         try:

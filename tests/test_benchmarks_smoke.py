@@ -6,6 +6,7 @@ environment is left as it is (``--keep-blas-env``).
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import pathlib
 import subprocess
@@ -32,7 +33,7 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path):
     r = bench("--quick", "--sizes", "1000,3e3", "--f64-sizes", "2000", "--only", "adam,sgd+momentum",
               "--no-mlp", "--out", str(out), "--results-md", str(md))
     assert r.returncode == 0, r.stderr
-    assert "optimlib" in r.stdout and "naive/ol" in r.stdout and "max(copy, triad)" in r.stdout
+    assert "optimlib" in r.stdout and "naive/ol" in r.stdout and "in-place update a += b" in r.stdout
     res = json.loads(out.read_text())
     assert {(row["optimizer"], row["n"], row["dtype"]) for row in res["steps"]} == {
         (o, n, d) for o in ("adam", "sgd+momentum") for n, d in ((1000, "float32"), (3000, "float32"),
@@ -44,7 +45,14 @@ def test_quick_run_prints_the_table_and_writes_json(tmp_path):
         assert row["ratios"]["optimlib/floor"] > 0 and row["floor_gbps"] > 0  # measured alongside
     adam = next(r for r in res["steps"] if r["optimizer"] == "adam")
     assert adam["bytes_per_element"] == 7 * 4 and adam["state_buffers"] == 2  # p, g, m, v in; p, m, v out
-    assert res["bandwidth"]["floor"] == max(res["bandwidth"]["copy"], res["bandwidth"]["triad"]) > 0
+    assert res["bandwidth"]["floor"] == res["bandwidth"]["update"] > 0  # the in-place floor
+    assert res["bandwidth"]["stream_floor"] == max(res["bandwidth"]["copy"], res["bandwidth"]["triad"])
+    if importlib.util.find_spec("numba"):
+        for row in res["steps"]:  # Adam and SGD have fused steps
+            assert row["ms"]["optimlib_fused"] > 0 and row["ratios"]["fused/floor"] > 0
+            assert row["agreement"]["optimlib_fused"] < 1e-12
+        assert res["compile"]["compile"]["adam/float32"] > 0 and res["compile"]["cached"]["adam/float32"] > 0
+        assert "fused=True, the first step in a fresh process" in r.stdout
     assert res["targets"]["adam_vs_floor"]["met"] is None  # 1e7 was not run: not measured
     assert "(not run at N = 10,000,000 (sizes were 1,000, 3,000))" in r.stdout  # and it says why
     assert "--quick: small sizes and a few epochs" in r.stdout
@@ -70,7 +78,8 @@ def test_every_optimizer_is_benchmarked():
     one its column shows '-')."""
     from optimlib import optim
     labels = steps.configs()
-    assert set(optim.OPTIMIZERS) <= set(labels) and "sgd+momentum" in labels
+    vectors = {n for n in optim.OPTIMIZERS if not optim.catalog.entry(n).matrices_only}
+    assert vectors <= set(labels) and "sgd+momentum" in labels
 
 
 def test_digits_mlp_runs_alike_in_optimlib_and_torch():
@@ -206,3 +215,11 @@ def test_quick_mlp_rows_say_why_97_percent_was_not_reached():
     table = format_table(res)
     assert "(not reached)" not in table and "(stopped at the 3-epoch cap of --quick)" in table
     assert "(the MLP runs stop after 3 epochs, before 97%)" in table
+
+
+def test_the_in_place_floor_a_chapter_can_measure():
+    """benchmarks.bandwidth's floor: the `a += b` bandwidth, and a step's least time at it."""
+    from benchmarks.bandwidth import floor_seconds, inplace_bandwidth
+    gbps = inplace_bandwidth(n=1 << 18, repeats=3)
+    assert 0.1 < gbps < 10_000
+    assert floor_seconds(10**7, 7, 4, 70.0) == pytest.approx(10**7 * 28 / 70e9)  # Adam, float32

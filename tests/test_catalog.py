@@ -31,6 +31,19 @@ def test_every_optimizer_class_has_its_row():
         assert getattr(optim, cls.__name__) is cls and name == cls.__name__.lower()
 
 
+def test_matrices_only_says_which_classes_refuse_vectors():
+    """The flag agrees with the class's own per-parameter check."""
+    for name, cls in optim.OPTIMIZERS.items():
+        try:
+            cls([np.zeros(2)])
+            refuses = False
+        except ValueError as e:
+            assert "params[0] has shape (2,)" in str(e)
+            refuses = True
+        assert catalog.entry(name).matrices_only == refuses, name
+        cls([np.zeros((2, 3))])   # every optimizer takes a matrix
+
+
 def test_rows_are_complete_and_colours_unique():
     cols = [e.color.lower() for e in catalog.CATALOG.values()]
     assert len(set(cols)) == len(cols)

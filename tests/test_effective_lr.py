@@ -29,6 +29,11 @@ def _lion(opt, g, s):
     return np.sign(b1 * m_prev + (1 - b1) * g)
 
 
+def _shampoo(opt, g, s):
+    """The preconditioned gradient, with the cached roots for a matrix."""
+    return s["L_root"] @ g @ s["R_root"] if g.ndim == 2 else g / np.sqrt(s["sum"])
+
+
 #: name, hyperparameters, the direction the step size multiplies
 CASES = [
     ("sgd", {"lr": 0.1}, _g),
@@ -45,7 +50,10 @@ CASES = [
     ("radam", {"lr": 0.05, "betas": (0.9, 0.5)}, _m),  # rho_t <= 5 throughout: the SGD branch
     ("rprop", {"lr": 0.05}, lambda o, g, s: np.sign(s["prev"])),  # prev: g, zeroed after a flip
     ("lion", {"lr": 0.05}, _lion),
+    ("shampoo", {"lr": 0.05, "update_freq": 3}, _shampoo),
 ]
+#: Muon takes matrices only: its case has its own parameters (below)
+MUON_CASES = [{"lr": 0.05}, {"lr": 0.05, "nesterov": False, "adjust_lr_fn": "match_rms_adamw"}]
 
 
 @pytest.mark.parametrize("name, hyper, direction", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
@@ -60,6 +68,26 @@ def test_effective_lr_is_what_the_last_step_applied(name, hyper, direction):
     opt.step(grads)
     for p0, p, g, s, e in zip(before, params, grads, opt.state, opt.effective_lr()):
         np.testing.assert_allclose(p - p0, -e * direction(opt, g, s), rtol=1e-10, atol=1e-15)
+
+
+@pytest.mark.parametrize("hyper", MUON_CASES)
+def test_muon_effective_lr_is_what_the_last_step_applied(hyper):
+    """Muon's direction is the orthogonalised (Nesterov) momentum O_t."""
+    from optimlib.optim.muon import zeropower_via_newtonschulz
+    rng = np.random.default_rng(3)
+    params = [rng.standard_normal((3, 4)), rng.standard_normal((6, 2))]
+    opt = optim.Muon(params, weight_decay=0.0, **hyper)
+    for _ in range(7):
+        opt.step([rng.standard_normal(p.shape) for p in params])
+    before = [p.copy() for p in params]
+    grads = [rng.standard_normal(p.shape) for p in params]
+    opt.step(grads)
+    h = opt.hyper
+    for p0, p, g, s, e in zip(before, params, grads, opt.state, opt.effective_lr()):
+        mu, B = h["momentum"], s["momentum_buffer"]
+        u = (1 - mu) * g + mu * B if h["nesterov"] else B
+        O = zeropower_via_newtonschulz(u, h["ns_coefficients"], h["ns_steps"], h["eps"])
+        np.testing.assert_allclose(p - p0, -e * O, rtol=1e-10, atol=1e-15)
 
 
 def test_adadelta_effective_lr_is_the_next_steps_when_v_stays_put():
@@ -78,4 +106,4 @@ def test_adadelta_effective_lr_is_the_next_steps_when_v_stays_put():
 @pytest.mark.parametrize("name", sorted(set(optim.OPTIMIZERS) - {"sgd"}))
 def test_effective_lr_needs_a_step(name):
     with pytest.raises(ValueError, match="has taken no step yet"):
-        optim.get(name, [np.zeros(3)]).effective_lr()
+        optim.get(name, [np.zeros((3, 2))]).effective_lr()  # a matrix: Muon takes no vector

@@ -9,6 +9,10 @@ from optimlib import optim
 from optimlib.problems import QUADRATIC, ROSENBROCK
 
 NAMES = sorted(optim.OPTIMIZERS)
+#: optimizers that update matrices only (Muon): they run here on matrices, and the 2-D problems
+#: below are for the others (Muon's own tests are in tests/test_optim_muon.py)
+MATRICES_ONLY = {n for n in NAMES if optim.catalog.entry(n).matrices_only}
+VECTOR_NAMES = [n for n in NAMES if n not in MATRICES_ONLY]
 
 #: per optimizer, a configuration with every buffer and branch switched on
 FULL = {
@@ -24,13 +28,21 @@ FULL = {
     "rprop": dict(lr=0.05, etas=(0.3, 1.5), step_sizes=(1e-3, 0.2)),  # flips and both clamps
     "yogi": dict(lr=0.05, betas=(0.8, 0.99), initial_accumulator_value=0.5),
     "lion": dict(lr=0.05, betas=(0.8, 0.95), weight_decay=0.1),
+    "muon": dict(lr=0.05, momentum=0.9, weight_decay=0.1, adjust_lr_fn="match_rms_adamw"),
+    "shampoo": dict(lr=0.05, eps=1e-3, update_freq=3, weight_decay=0.05, momentum=0.5),
     "adafactor": dict(lr=0.1, weight_decay=0.05, d=1.5, eps=(1e-3, 1e-2)),  # factored (3, 4)
+    "sgdschedulefree": dict(lr=0.2, momentum=0.8, weight_decay=0.1, warmup_steps=3, r=1.0,
+                            weight_lr_power=1.0),
+    "adamwschedulefree": dict(lr=0.05, betas=(0.5, 0.99), weight_decay=0.1, warmup_steps=3,
+                              r=1.0),
 }
 
 
-def make_params(dtype=np.float64, big: int = 0):
+def make_params(dtype=np.float64, big: int = 0, name: str | None = None):
     rng = np.random.default_rng(7)
     shapes = [(), (5,), (3, 4)] + ([(big,)] if big else [])
+    if name in MATRICES_ONLY:
+        shapes = [(2, 3), (5, 4), (3, 4)] + ([(big // 7, 7)] if big else [])
     return [rng.standard_normal(s).astype(dtype) for s in shapes]
 
 
@@ -60,7 +72,8 @@ def assert_same_bits(a_opt, b_opt):
 
 def test_registry_lists_every_optimizer():
     assert NAMES == sorted(["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax",
-                            "nadam", "radam", "rprop", "yogi", "lion", "adafactor"])
+                            "nadam", "radam", "rprop", "yogi", "lion", "adafactor", "muon",
+                            "shampoo", "sgdschedulefree", "adamwschedulefree"])
     assert FULL.keys() == set(NAMES)
     assert isinstance(optim.get("Adam", make_params()), optim.Adam)
 
@@ -77,14 +90,18 @@ def test_defaults_are_torchs():
     assert optim.Rprop.defaults == dict(lr=1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50.0))
     assert optim.Adafactor.defaults == dict(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0,
                                             weight_decay=0.0)
+    # the schedulefree package's (tests/test_schedulefree.py reads them from the package)
+    assert optim.SGDScheduleFree.defaults == dict(lr=1.0, momentum=0.9, weight_decay=0.0,
+                                                  warmup_steps=0, r=0.0, weight_lr_power=2.0)
+    assert optim.AdamWScheduleFree.defaults["lr"] == 0.0025
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_state_dict_round_trip_is_bit_for_bit(name):
     """5 steps, save, a new optimizer loads, 5 more steps == 10 straight steps."""
-    straight = run(name, make_params(), 10, **FULL[name])
+    straight = run(name, make_params(name=name), 10, **FULL[name])
 
-    first_params = make_params()
+    first_params = make_params(name=name)
     first = run(name, first_params, 5, **FULL[name])
     saved = first.state_dict()
     resumed_params = [p.copy() for p in first_params]
@@ -122,8 +139,8 @@ def test_load_state_dict_of_fortran_ordered_buffers():
 def test_sliced_update_equals_whole_array_update(name):
     """A parameter larger than ``chunk_size`` is updated slice by slice, with the same bits."""
     n = 3 * optim.OPTIMIZERS[name].chunk_size + 17
-    sliced = run(name, make_params(big=n), 4, **FULL[name])
-    whole_params = make_params(big=n)
+    sliced = run(name, make_params(big=n, name=name), 4, **FULL[name])
+    whole_params = make_params(big=n, name=name)
     whole = optim.get(name, whole_params, **FULL[name])
     whole.chunk_size = 1 << 62
     run(name, whole_params, 4, opt=whole)
@@ -133,7 +150,7 @@ def test_sliced_update_equals_whole_array_update(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_float32_stays_float32(name):
     """float32 parameters keep float32 state and agree with the float64 run to float32 accuracy."""
-    p32, p64 = make_params(np.float32), make_params(np.float64)
+    p32, p64 = make_params(np.float32, name=name), make_params(np.float64, name=name)
     o32, o64 = run(name, p32, 20, **FULL[name]), run(name, p64, 20, **FULL[name])
     for a, b, s in zip(p32, p64, o32.state):
         assert a.dtype == np.float32 and all(v.dtype == np.float32 for v in s.values())
@@ -141,12 +158,17 @@ def test_float32_stays_float32(name):
 
 
 # -- minimising the shared test problems ---------------------------------------------------------
-@pytest.mark.parametrize("name", NAMES)
+#: where a default learning rate is too long for the quadratic's curvature 4: SGDScheduleFree's
+#: lr=1.0 (its reference's default, for networks) is past 2/L = 0.5
+FIRST_STEP_HYPER = {"sgdschedulefree": dict(lr=0.1)}
+
+
+@pytest.mark.parametrize("name", VECTOR_NAMES)
 def test_first_step_lowers_the_quadratic(name):
     """From the book's start, one step with default hyperparameters lowers f."""
     x = np.array(QUADRATIC.start, dtype=float)
     f0 = QUADRATIC.value(x)
-    optim.get(name, [x]).step([QUADRATIC.grad(x)])
+    optim.get(name, [x], **FIRST_STEP_HYPER.get(name, {})).step([QUADRATIC.grad(x)])
     assert QUADRATIC.value(x) < f0
 
 
@@ -171,7 +193,11 @@ QUADRATIC_TABLE = {
     "lion": (dict(lr=1e-2), 750, 1.5e-2),            # [499]; a third entry is its own tolerance:
                                                      # each coordinate moves by exactly lr, so Lion
                                                      # settles within lr*sqrt(2), no closer
+    "shampoo": (dict(lr=1.0), 250),                  # [137]: on a vector, Adagrad's diagonal
     "adafactor": (dict(lr=1.0), 2000),               # [1351]; lr caps the relative step
+    # train mode: y, the interpolation of the SGD iterate z and the average x, must arrive
+    "sgdschedulefree": (dict(lr=0.4), 2800),         # [1843]; r=4 arrives in 321
+    "adamwschedulefree": (dict(lr=0.3), 850),        # [559]
 }
 
 #: the same on Rosenbrock from (-1.5, 2), reaching ||x - (1, 1)|| <= 1e-3
@@ -189,9 +215,12 @@ ROSENBROCK_TABLE = {
     "rprop": (dict(), 6000),                         # [4157]; lr=2e-2 stalls at ~1.2e-3
     "yogi": (dict(lr=0.05), 3100),                   # [2059]
     "lion": (dict(lr=1e-3), 5500, 1.5e-3),           # [3687]; within lr*sqrt(2), as above
+    "shampoo": (dict(lr=1.0), 20000),                # [13100]: as Adagrad's
     "adafactor": (dict(lr=0.1, beta2_decay=-1.0), 33000),  # [21820]; with beta2_decay=-1, V is
                                                      # the plain mean of all past g^2; the default
                                                      # -0.8 stalls at ~9e-3 in 40000 steps
+    "sgdschedulefree": (dict(lr=2e-3), 4300),        # [2883]; lr=1e-3 needs [5850]
+    "adamwschedulefree": (dict(lr=0.3), 650),        # [430]
 }
 
 
@@ -209,7 +238,7 @@ def steps_to_reach(name, problem, hyper, budget, tol):
 @pytest.mark.parametrize("problem, table, tol", [(QUADRATIC, QUADRATIC_TABLE, 1e-6),
                                                  (ROSENBROCK, ROSENBROCK_TABLE, 1e-3)],
                          ids=["quadratic", "rosenbrock"])
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", VECTOR_NAMES)
 def test_reaches_the_minimum(name, problem, table, tol):
     hyper, budget, *own_tol = table[name]
     tol = own_tol[0] if own_tol else tol

@@ -29,8 +29,9 @@ def raises(exc, *fragments):
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
 def test_signature_lists_the_hyperparameters_with_their_defaults(cls):
     sig = inspect.signature(cls)
-    assert list(sig.parameters) == ["params", *cls.defaults]
-    assert {k: p.default for k, p in sig.parameters.items() if k != "params"} == cls.defaults
+    fused = ["fused"] if cls.fused_update else []  # not a hyperparameter: a way of computing the step
+    assert list(sig.parameters) == ["params", *cls.defaults, *fused]
+    assert {k: p.default for k, p in sig.parameters.items() if k not in ("params", "fused")} == cls.defaults
     assert f"{cls.__name__}(params, *, lr={cls.defaults['lr']!r}" in pydoc.render_doc(cls)
     sig.bind([np.zeros(2)], **cls.defaults)  # the signature accepts what __init__ accepts
 
@@ -38,7 +39,7 @@ def test_signature_lists_the_hyperparameters_with_their_defaults(cls):
 def test_signature_of_adam_reads_like_torchs():
     assert str(inspect.signature(optim.Adam)) == (
         "(params, *, lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.0, amsgrad=False, "
-        "decoupled_weight_decay=False)")
+        "decoupled_weight_decay=False, fused=False)")
 
 
 def test_a_subclass_with_its_own_init_keeps_its_own_signature():

@@ -95,7 +95,7 @@ def test_updates_in_place_and_float32():
 def test_defaults_are_the_papers():
     assert optim.Lion.defaults == dict(lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0)
     assert str(__import__("inspect").signature(optim.Lion)) == (
-        "(params, *, lr=0.0001, betas=(0.9, 0.99), weight_decay=0.0)")
+        "(params, *, lr=0.0001, betas=(0.9, 0.99), weight_decay=0.0, fused=False)")
 
 
 def test_effective_lr():

@@ -168,3 +168,11 @@ def test_sweep_keeps_cells_when_an_optimizer_joins(tmp_path, monkeypatch):
     d = S.sweep(path, optimizers=("adam", "sgd"), **kw)
     assert [a[1] for a in calls] == ["adam", "adam"]
     assert [c["optimizer"] for c in d["cells"]] == ["adam", "adam", "sgd", "sgd"]
+
+
+def test_every_optimizer_of_the_catalog_is_in_the_sweep_or_excluded_with_a_reason():
+    from optimlib.optim import catalog
+    steppers = {n for n, e in catalog.CATALOG.items() if e.cls is not None}
+    assert set(S.OPTIMIZERS) | set(S.EXCLUDED) == steppers
+    assert not set(S.OPTIMIZERS) & set(S.EXCLUDED)
+    assert list(S.OPTIMIZERS) == [n for n in catalog.CATALOG if n in S.OPTIMIZERS]  # legend order

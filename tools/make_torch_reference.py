@@ -42,9 +42,14 @@ CHECKPOINTS = (1, 2, 10, 50, 100)
 SEED = 20240613
 TORCH_VERSION = "2.13.0"
 
-#: torch class name for each optimizer of the catalog that torch has
+#: optimizers of the catalog that torch has but that have a reference file of their own: Muon
+#: updates matrices only (torch refuses this file's () and (5,) parameters) and torch computes its
+#: Newton-Schulz iteration in bfloat16, so its tool runs torch with a float64 iteration as well
+OWN_REFERENCE = {"muon": "tools/make_muon_reference.py"}
+
+#: torch class name for each optimizer of the catalog that torch has (and this file covers)
 TORCH_NAMES = {name: catalog.entry(name).torch for name in catalog.optimizers()
-               if catalog.entry(name).torch}
+               if catalog.entry(name).torch and name not in OWN_REFERENCE}
 
 #: (optimizer, keyword arguments): defaults, each flag on and off, non-default values, combined.
 #: An optimizer not listed gets :func:`default_grid`.

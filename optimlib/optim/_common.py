@@ -13,7 +13,10 @@ def lerp_(a: np.ndarray, b, w: float) -> None:
     Computed as ``torch.lerp`` does, from the nearer end for accuracy: from ``a`` when
     :math:`|w| < 1/2`, else as :math:`b - (1 - w)(b - a)`.
     """
+    d = np.subtract(b, a)  # one temporary, scaled in place (a slice's temporaries cost time)
     if abs(w) < 0.5:
-        a += w * (b - a)
+        d *= w
+        a += d
     else:
-        a[...] = b - (b - a) * (1 - w)
+        d *= 1 - w
+        np.subtract(b, d, out=a)

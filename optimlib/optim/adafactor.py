@@ -76,7 +76,8 @@ class Adafactor(Optimizer):
 
     @classmethod
     def validate(cls, h):
-        eps = h.pop("eps", None)
+        h = dict(h)
+        eps = h.pop("eps")
         h = super().validate(h)  # lr, weight_decay (eps is a pair here, not one number)
         eps1, eps2 = check_pair("eps", eps, "(eps1, eps2): eps1 None or >= 0, eps2 >= 0")
         if eps1 is not None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _fused
 from ._common import lerp_
 from .base import Optimizer
 
@@ -65,10 +66,16 @@ class Adam(Optimizer):
         step_size = lr / bias_correction1
         if amsgrad:
             np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
-            denom = np.sqrt(max_exp_avg_sq) / bias_correction2 ** 0.5 + eps
-        else:
-            denom = np.sqrt(exp_avg_sq) / bias_correction2 ** 0.5 + eps
-        p += -step_size * exp_avg / denom
+        denom = np.sqrt(max_exp_avg_sq if amsgrad else exp_avg_sq)
+        denom /= bias_correction2 ** 0.5  # in place: a slice's temporaries cost time
+        denom += eps
+        delta = exp_avg / denom  # torch's addcdiv: -step_size * (m / denom)
+        delta *= -step_size
+        p += delta
+
+    def fused_update(self, p, g, exp_avg, exp_avg_sq, max_exp_avg_sq=None, **hyper):
+        """``update`` in one compiled pass over the whole arrays (``fused=True``)."""
+        _fused.adam(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, **hyper)
 
     def effective_lr(self):
         r""":math:`\eta / (1-\beta_1^t) / (\sqrt{\hat v_t} + \epsilon)`, per unit of the first
@@ -110,3 +117,7 @@ class AdamW(Adam):
     def update(self, p, g, exp_avg, exp_avg_sq, max_exp_avg_sq=None, **hyper):
         super().update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, **hyper,
                        decoupled_weight_decay=True)
+
+    def fused_update(self, p, g, exp_avg, exp_avg_sq, max_exp_avg_sq=None, **hyper):
+        super().fused_update(p, g, exp_avg, exp_avg_sq, max_exp_avg_sq, **hyper,
+                             decoupled_weight_decay=True)

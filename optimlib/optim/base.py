@@ -40,6 +40,13 @@ non-matrix for an orthogonalising method) and :meth:`switch_mode` (what ``train(
 do, e.g. move the parameters to the point that is evaluated). Buffers need not have the
 parameter's shape when ``elementwise = False`` (a factored second moment); ``load_state_dict``
 checks them against the shapes ``init_state`` makes.
+
+**Fused steps.** A class that also defines ``fused_update`` (same arguments as ``update``, for
+whole flattened arrays) accepts ``fused=True``: each step is then one compiled pass over memory
+(:mod:`optimlib.optim._fused`, with Numba) that gives the same numbers as ``update``. The flag
+is not a hyperparameter: ``state_dict`` is the same with or without it, so a fused optimizer
+resumes a plain one's state and back. A subclass that rewrites ``update`` loses the fused step
+unless it also rewrites ``fused_update``.
 """
 from __future__ import annotations
 
@@ -93,16 +100,21 @@ class Optimizer:
 
     #: the keyword-only names of ``update`` (set for each subclass; None: it takes ``**hyper``)
     _update_takes: tuple | None = None
+    #: the one-pass compiled version of ``update`` behind ``fused=True`` (None: there is none)
+    fused_update = None
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         P = inspect.Parameter
+        if "update" in cls.__dict__ and "fused_update" not in cls.__dict__:
+            cls.fused_update = None  # a new update: the inherited fused one no longer computes it
         if "__init__" in cls.__dict__:
             cls.__signature__ = None  # its own __init__ says what it takes
         else:  # what help(), inspect.signature and Jupyter's Shift-Tab show
             cls.__signature__ = inspect.Signature(
                 [P("params", P.POSITIONAL_OR_KEYWORD)]
-                + [P(k, P.KEYWORD_ONLY, default=v) for k, v in cls.defaults.items()])
+                + [P(k, P.KEYWORD_ONLY, default=v) for k, v in cls.defaults.items()]
+                + ([P("fused", P.KEYWORD_ONLY, default=False)] if cls.fused_update else []))
         if "update" in cls.__dict__:
             ps = inspect.signature(cls.update).parameters.values()
             if any(p.kind is P.VAR_KEYWORD for p in ps):
@@ -114,12 +126,13 @@ class Optimizer:
                     raise TypeError(f"{cls.__name__}.update takes {stray}, which are not in "
                                     f"{cls.__name__}.defaults (nor 'step')")
 
-    def __init__(self, params, **hyper):
+    def __init__(self, params, *, fused=False, **hyper):
         self.params = self._check_params(params)
         self._check_names(hyper)
         self.hyper = self.validate({**self.defaults, **hyper})
         for i, p in enumerate(self.params):
             self.check_param(i, p)
+        self.fused = self._check_fused(fused)
         self.t = 0  # steps taken so far (0 before the first); update's ``step`` is t, from 1
         self.training = True
         self.state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
@@ -236,6 +249,10 @@ class Optimizer:
         return state
 
     def _apply(self, p, g, state, hyper) -> None:
+        if self.fused:  # one compiled pass over the whole flat arrays: no slices needed
+            self.fused_update(p.reshape(-1), g.reshape(-1),
+                              **{k: v.reshape(-1) for k, v in state.items()}, **hyper)
+            return
         n, c = p.size, max(1, self.chunk_size // p.itemsize)  # c: elements per slice
         if not self.elementwise or n <= c:
             self.update(p, g, **state, **hyper)
@@ -293,10 +310,27 @@ class Optimizer:
         return {k: np.array(v, dtype=want[k].dtype, order="C", copy=True) for k, v in saved.items()}
 
     def __repr__(self) -> str:
-        h = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
+        h = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items()) + (", fused=True" if self.fused else "")
         return f"{type(self).__name__}({len(self.params)} params, {h})"
 
     # -- checks ----------------------------------------------------------------------------
+    def _check_fused(self, fused) -> bool:
+        fused = check_flag("fused", fused)
+        if not fused:
+            return False
+        name = type(self).__name__
+        if self.fused_update is None:
+            from . import catalog
+            have = sorted(c.__name__ for c in catalog.optimizers().values() if c.fused_update)
+            raise ValueError(f"{name} has no fused step; fused=True exists for {', '.join(have)}")
+        from ._fused import DTYPES, require
+        for i, p in enumerate(self.params):
+            if p.dtype.type not in DTYPES:
+                raise TypeError(f"fused=True computes in float32 or float64, params[{i}] is "
+                                f"{p.dtype}: convert it with .astype(np.float32) or use fused=False")
+        require()  # ImportError naming the extra if Numba is missing
+        return True
+
     def _check_names(self, hyper: dict) -> None:
         unknown = sorted(set(hyper) - set(self.defaults))
         if unknown:
@@ -339,4 +373,7 @@ class Optimizer:
                 raise TypeError(f"grads[{i}] must be a NumPy array, got {type(g).__name__}")
             if g.shape != p.shape:
                 raise ValueError(f"grads[{i}] has shape {g.shape} but params[{i}] has shape {p.shape}")
+            if self.fused and g.dtype != p.dtype:  # the kernel computes in the parameter's dtype
+                raise TypeError(f"fused=True needs grads[{i}] of params[{i}]'s dtype {p.dtype}, got "
+                                f"{g.dtype}: pass g.astype(np.{p.dtype}) or use fused=False")
         return grads

@@ -25,11 +25,14 @@ from .adam import Adam, AdamW
 from .adamax import Adamax
 from .base import Optimizer
 from .lion import Lion
+from .muon import Muon
 from .nadam import NAdam
 from .radam import RAdam
 from .rmsprop import RMSprop
 from .rprop import Rprop
+from .schedulefree import AdamWScheduleFree, SGDScheduleFree
 from .sgd import SGD
+from .shampoo import Shampoo
 from .yogi import Yogi
 
 __all__ = ["Entry", "CATALOG", "entry", "find", "names", "optimizers", "make"]
@@ -55,6 +58,9 @@ class Entry:
     torch: str | None = None
     #: other spellings readers use (``"heavy_ball"``, ``"nag"``)
     aliases: tuple = ()
+    #: the class updates matrices only (its ``check_param`` refuses vectors and scalars), so it
+    #: has no place in the 2-D demonstrations and is paired with another optimizer for biases
+    matrices_only: bool = False
 
     @property
     def is_optimizer(self) -> bool:
@@ -129,8 +135,18 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     Entry("rprop", Rprop, "#117733", "Rprop", demo_lr=0.01, torch="Rprop"),
     # ochre (Tol's medium-contrast dark yellow)
     Entry("lion", Lion, "#997700", "Lion", demo_lr=0.01, beta="betas"),
+    # red; matrices only, so not in the 2-D demonstrations (demo_lr: its lr on a matrix problem)
+    Entry("muon", Muon, "#E41A1C", "Muon", demo_lr=0.02, beta="momentum", torch="Muon",
+          matrices_only=True),
+    # dark blue (Tol's high-contrast blue)
+    Entry("shampoo", Shampoo, "#004488", "Shampoo", demo_lr=0.5),
     # yellow (Tol's high-contrast palette)
     Entry("adafactor", Adafactor, "#DDAA33", "Adafactor", demo_lr=0.1, torch="Adafactor"),
+    # dark cyan, magenta (Tol's dark and vibrant palettes): the Schedule-Free pair
+    Entry("sgdschedulefree", SGDScheduleFree, "#225555", "Schedule-Free SGD", demo_lr=0.1,
+          beta="momentum", aliases=("schedulefreesgd", "sfsgd")),
+    Entry("adamwschedulefree", AdamWScheduleFree, "#EE3377", "Schedule-Free AdamW", demo_lr=0.1,
+          beta="betas", aliases=("schedulefreeadamw", "sfadamw")),
     # grey, dark grey: the gradient-free methods of chapter 2 (functions, not optimizers)
     Entry("random_search", None, "#888888", "Random search", aliases=("randomsearch", "random")),
     Entry("random_local_search", None, "#4D4D4D", "Random local search",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _fused
 from .base import Optimizer
 
 
@@ -26,10 +27,11 @@ class Lion(Optimizer):
        \end{aligned}
 
     Every coordinate moves by exactly :math:`\eta` (plus the decay) whenever :math:`c_t \ne 0`:
-    the update has the largest entries a step of max-norm :math:`\eta` can have. Only one
+    the step is the steepest descent step of max-norm :math:`\eta` along :math:`c_t`. Only one
     buffer is kept (Adam keeps two). Two constants, because the direction uses
-    :math:`\beta_1 = 0.9` (recent gradients weigh more) while the momentum remembers with
-    :math:`\beta_2 = 0.99`; with :math:`\beta_1 = \beta_2` Lion is signed heavy-ball momentum.
+    :math:`\beta_1 = 0.9` (the current gradient weighs more) while the momentum remembers with
+    :math:`\beta_2 = 0.99`; with :math:`\beta_1 = \beta_2`, :math:`c_t = m_t` and Lion is the
+    sign of an averaged gradient (Signum).
     As the sign update has a larger norm than Adam's, the paper's learning rate is 3-10x
     smaller than AdamW's and its weight decay 3-10x larger (the product :math:`\eta\lambda`,
     the shrink per step, kept the same). The decay is decoupled: :math:`\theta_{t-1}
@@ -56,6 +58,10 @@ class Lion(Optimizer):
         p -= lr * np.sign(c)
         exp_avg *= beta2
         exp_avg += (1 - beta2) * g
+
+    def fused_update(self, p, g, exp_avg, **hyper):
+        """``update`` in one compiled pass over the whole arrays (``fused=True``)."""
+        _fused.lion(p, g, exp_avg, **hyper)
 
     def effective_lr(self):
         r""":math:`\eta` for every coordinate, per unit of :math:`\operatorname{sign}(c_t)`."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_flag, check_number
+from . import _fused
 from .base import Optimizer
 
 
@@ -60,6 +61,10 @@ class SGD(Optimizer):
                 b += (1 - dampening) * g if dampening else g  # no scaling pass when undamped
             g = g + momentum * b if nesterov else b
         p -= lr * g
+
+    def fused_update(self, p, g, momentum_buffer=None, **hyper):
+        """``update`` in one compiled pass over the whole arrays (``fused=True``)."""
+        _fused.sgd(p, g, momentum_buffer, **hyper)
 
     def effective_lr(self):
         """``lr`` everywhere: SGD's step is ``lr`` times the (momentum-averaged) gradient."""

@@ -18,7 +18,8 @@ __all__ = ["STATIC_ENV", "explorer", "static_build"]
 
 def _explorer_names() -> list[str]:
     from ..optim import catalog
-    return [n for n, e in catalog.CATALOG.items() if e.cls is not None and e.demo_lr is not None]
+    return [n for n, e in catalog.CATALOG.items()
+            if e.cls is not None and e.demo_lr is not None and not e.matrices_only]
 
 
 #: set (to 1) by ``tools/build_book.py`` for the kernels that execute the static HTML book: there

@@ -1,0 +1,160 @@
+"""Record torch.optim.Muon's trajectories as reference data for optimlib's Muon.
+
+    python3 tools/make_muon_reference.py            # writes tests/reference/torch_muon.npz
+
+torch computes Muon's Newton–Schulz iteration in bfloat16, whose 8-bit mantissa moves each
+step by ~1e-3 relative: no float64 implementation can equal that. So every configuration is run
+twice: with torch's own iteration (``ns="bfloat16"``, what torch users get) and with the same
+iteration in float64 (``ns="float64"``), made from torch's source with the cast to bfloat16
+removed (:func:`float64_newtonschulz`) and patched into ``torch.optim._muon`` for the run only.
+optimlib must equal the float64 runs to 1e-12; the bfloat16 runs measure the gap.
+
+Muon updates matrices only: three parameters of shapes (4, 3) (tall: transposed inside the
+iteration, and the lr is scaled by sqrt(4/3)), (3, 6) (wide) and (5, 5), updated together for
+100 steps from a fixed start with the parameter-dependent gradient of
+``tools/make_torch_reference.py``, ``g = A_k @ p.ravel() + noise_k[t - 1]``. Stored at steps
+1, 2, 10, 50 and 100: each parameter and its ``momentum_buffer``, under
+``"{config id}/{ns}/{parameter index}/{step}/{name}"``; ``A_k``, ``noise_k`` and ``x0_k`` too.
+
+This module imports torch only inside its functions, so the tests can import its constants.
+"""
+from __future__ import annotations
+
+import contextlib
+import inspect
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+OUT = Path(__file__).resolve().parent.parent / "tests" / "reference" / "torch_muon.npz"
+SHAPES = [(4, 3), (3, 6), (5, 5)]
+STEPS = 100
+CHECKPOINTS = (1, 2, 10, 50, 100)
+SEED = 20241208
+TORCH_VERSION = "2.13.0"
+NS_DTYPES = ("float64", "bfloat16")
+
+#: defaults, each switch, each lr adjustment, other Newton–Schulz polynomials and step counts
+GRID = [
+    {},
+    {"lr": 0.02},
+    {"lr": 0.02, "nesterov": False},
+    {"lr": 0.02, "momentum": 0.0},
+    {"lr": 0.02, "weight_decay": 0.0, "adjust_lr_fn": "match_rms_adamw"},
+    {"lr": 0.02, "adjust_lr_fn": "original", "ns_steps": 3},
+    {"lr": 0.01, "ns_coefficients": [1.5, -0.5, 0.0], "ns_steps": 10, "eps": 1e-3},  # the cubic
+    {"lr": 0.05, "momentum": 0.5, "weight_decay": 0.3},  # 1 - mu = 1/2: lerp's other branch
+]
+
+
+def configs() -> list[dict]:
+    return [{"id": f"muon-{i:02d}", "optimizer": "muon", "kwargs": kw} for i, kw in enumerate(GRID)]
+
+
+def make_problem(seed: int = SEED) -> dict:
+    """Starts ``x0_k``, SPD matrices ``A_k`` (eigenvalues in [0.2, 2]) and noise ``noise_k``."""
+    rng = np.random.default_rng(seed)
+    data = {}
+    for k, shape in enumerate(SHAPES):
+        n = int(np.prod(shape))
+        q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+        data[f"x0_{k}"] = rng.standard_normal(shape)
+        data[f"A_{k}"] = (q * np.linspace(0.2, 2.0, n)) @ q.T
+        data[f"noise_{k}"] = rng.standard_normal((STEPS, n)) * 0.3
+    return data
+
+
+def gradient(problem: dict, k: int, t: int, p: np.ndarray) -> np.ndarray:
+    """``A_k p + noise_k[t-1]`` as an elementwise product and row sum (the same bits anywhere)."""
+    g = (problem[f"A_{k}"] * p.reshape(1, -1)).sum(axis=1) + problem[f"noise_{k}"][t - 1]
+    return g.reshape(p.shape)
+
+
+def float64_newtonschulz():
+    """torch's ``_zeropower_via_newtonschulz`` with its cast to bfloat16 replaced by a copy in
+    the gradient's dtype: the same iteration, line for line, from torch's own source."""
+    import torch
+    import torch.optim._muon as muon_module
+
+    src = inspect.getsource(muon_module._zeropower_via_newtonschulz)
+    cast = "ortho_grad = grad.bfloat16()"
+    if src.count(cast) != 1:
+        raise RuntimeError(f"torch's Newton–Schulz no longer contains {cast!r} once: "
+                           f"update tools/make_muon_reference.py for torch {torch.__version__}")
+    namespace = dict(vars(muon_module))
+    exec(src.replace(cast, "ortho_grad = grad.clone()"), namespace)
+    return namespace["_zeropower_via_newtonschulz"]
+
+
+@contextlib.contextmanager
+def newtonschulz_in(ns: str):
+    """Within the block, ``torch.optim.Muon`` runs Newton–Schulz in ``ns`` ("float64" patches
+    :func:`float64_newtonschulz` in; "bfloat16" is torch's own)."""
+    import torch.optim._muon as muon_module
+
+    if ns not in NS_DTYPES:
+        raise ValueError(f"ns must be one of {NS_DTYPES}, got {ns!r}")
+    original = muon_module._zeropower_via_newtonschulz
+    if ns == "float64":
+        muon_module._zeropower_via_newtonschulz = float64_newtonschulz()
+    try:
+        yield
+    finally:
+        muon_module._zeropower_via_newtonschulz = original
+
+
+def run_torch(config: dict, problem: dict, ns: str = "float64", steps: int = STEPS,
+              checkpoints=CHECKPOINTS) -> dict[str, np.ndarray]:
+    """torch.optim.Muon on the problem; ``{"{k}/{step}/{name}": array}`` at the checkpoints."""
+    import torch
+
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        params = [torch.tensor(problem[f"x0_{k}"], dtype=torch.float64) for k in range(len(SHAPES))]
+        kw = dict(config["kwargs"])
+        if "ns_coefficients" in kw:
+            kw["ns_coefficients"] = tuple(kw["ns_coefficients"])
+        opt = torch.optim.Muon(params, **kw)
+        out = {}
+        with newtonschulz_in(ns):
+            for t in range(1, steps + 1):
+                for k, p in enumerate(params):
+                    p.grad = torch.from_numpy(gradient(problem, k, t, p.detach().numpy()))
+                opt.step()
+                if t in checkpoints:
+                    for k, p in enumerate(params):
+                        out[f"{k}/{t}/param"] = p.detach().numpy().copy()
+                        for name, v in opt.state[p].items():
+                            out[f"{k}/{t}/{name}"] = v.detach().numpy().astype(np.float64)
+        return out
+    finally:
+        torch.set_default_dtype(old)
+
+
+def main(path: Path = OUT) -> None:
+    import torch
+
+    if not torch.__version__.startswith(TORCH_VERSION):
+        sys.exit(f"the reference is torch {TORCH_VERSION}'s; this is torch {torch.__version__}")
+    problem = make_problem()
+    data = dict(problem)
+    for cfg in configs():
+        for ns in NS_DTYPES:
+            for key, v in run_torch(cfg, problem, ns).items():
+                data[f"{cfg['id']}/{ns}/{key}"] = v
+    meta = {"torch": torch.__version__, "numpy": np.__version__, "shapes": SHAPES,
+            "steps": STEPS, "checkpoints": list(CHECKPOINTS), "seed": SEED,
+            "ns_dtypes": list(NS_DTYPES)}
+    data["configs"] = np.array(json.dumps(configs()))
+    data["meta"] = np.array(json.dumps(meta))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **data)
+    print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB): {len(GRID)} configurations x "
+          f"{len(NS_DTYPES)} Newton-Schulz dtypes x {len(SHAPES)} parameters x {STEPS} steps")
+
+
+if __name__ == "__main__":
+    main()
