@@ -43,3 +43,27 @@ def test_contrasts_are_not_in_the_catalog_and_keep_adams_checks():
         AdamOneMinusBeta([np.zeros(2)], betas=(1.0, 0.9))
     with pytest.raises(TypeError, match="amsgrad"):
         AdamUncorrectedM([np.zeros(2)], amsgrad=True)
+
+
+def test_adamax_published_steps_tend_to_ten_times_adamaxs():
+    from optimlib.contrasts import AdamaxPublished
+    from optimlib.optim import Adamax
+    t = np.arange(1, 101)
+    ratio = steps(AdamaxPublished, 100) / steps(Adamax, 100)
+    # constant gradient 1: u = 1 (+ ε inside or outside the max), so the ratio is (1 - β1^t)/(1 - β1)
+    assert np.allclose(ratio, (1 - 0.9 ** t) / 0.1, rtol=1e-7)
+    assert ratio[0] == pytest.approx(1.0) and ratio[-1] == pytest.approx(10.0, rel=1e-4)
+
+
+def test_adamax_published_lets_u_decay_to_zero_where_adamax_keeps_eps():
+    from optimlib.contrasts import AdamaxPublished
+    from optimlib.optim import Adamax
+    ours, theirs = [np.zeros(1)], [np.zeros(1)]
+    a, b = Adamax(ours, betas=(0.9, 0.5)), AdamaxPublished(theirs, betas=(0.9, 0.5))
+    for opt in (a, b):
+        opt.step([np.ones(1)])
+        for _ in range(2000):
+            opt.step([np.zeros(1)])
+    assert a.state[0]["exp_inf"][0] == 1e-8          # |0| + ε inside the max: a floor of ε
+    assert b.state[0]["exp_inf"][0] == 0.0           # 0.5^2000 underflows: only the ε outside is left
+    assert not {AdamaxPublished} & {e.cls for e in catalog.CATALOG.values()}

@@ -51,6 +51,7 @@ CASES = [
     ("rprop", {"lr": 0.05}, lambda o, g, s: np.sign(s["prev"])),  # prev: g, zeroed after a flip
     ("lion", {"lr": 0.05}, _lion),
     ("shampoo", {"lr": 0.05, "update_freq": 3}, _shampoo),
+    ("yogi", {"lr": 0.05, "initial_accumulator_value": 0.1}, _m),
 ]
 #: Muon takes matrices only: its case has its own parameters (below)
 MUON_CASES = [{"lr": 0.05}, {"lr": 0.05, "nesterov": False, "adjust_lr_fn": "match_rms_adamw"}]

@@ -1,6 +1,7 @@
 """Lion equals the paper's Program 1 step for step; every coordinate moves by exactly lr."""
 from __future__ import annotations
 
+import inspect
 import re
 
 import numpy as np
@@ -94,7 +95,7 @@ def test_updates_in_place_and_float32():
 
 def test_defaults_are_the_papers():
     assert optim.Lion.defaults == dict(lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0)
-    assert str(__import__("inspect").signature(optim.Lion)) == (
+    assert str(inspect.signature(optim.Lion)) == (
         "(params, *, lr=0.0001, betas=(0.9, 0.99), weight_decay=0.0, fused=False)")
 
 

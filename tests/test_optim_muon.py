@@ -245,9 +245,10 @@ def test_state_dict_round_trip_in_place_and_float32():
         for g in gs[5:]:
             c.step([g.astype(dtype)])
         np.testing.assert_array_equal(resumed, straight)
-        if dtype == np.float32:
+        if dtype == np.float64:
+            ref64 = straight.copy()
+        else:                                 # float32 agrees with float64 to its accuracy
             np.testing.assert_allclose(straight, ref64, rtol=1e-4, atol=1e-5)
-        ref64 = straight.astype(np.float64)
 
 
 def test_muon_on_matrices_and_adamw_on_the_rest():

@@ -96,7 +96,8 @@ def test_on_a_kronecker_quadratic_the_step_is_the_inverse_square_root_of_the_hes
             c = (tA * tB) ** -0.25
             np.testing.assert_allclose(D, c * root(A, 2) @ G @ root(B, 2), rtol=1e-8)
             H = np.kron(B, A)
-            vec = lambda X: X.reshape(-1, order="F")       # noqa: E731 - columns stacked
+            def vec(X):                                    # columns stacked
+                return X.reshape(-1, order="F")
             np.testing.assert_allclose(vec(D), c * root(H, 2) @ vec(G), rtol=1e-8)
             np.testing.assert_allclose(vec(D) / c, root(H, 2) @ H @ vec(W0 - W_star), rtol=1e-8)
             kappa = np.linalg.cond(H)
@@ -122,7 +123,8 @@ def test_update_freq_recomputes_the_roots_every_f_steps_and_caches_them_between(
     o1, o3 = optim.Shampoo([W1]), optim.Shampoo([np.zeros((2, 3))], update_freq=3)
     for _ in range(2):
         g = rng.standard_normal((2, 3))
-        o1.step([g]); o3.step([g])                   # noqa: E702
+        o1.step([g])
+        o3.step([g])
     assert not np.allclose(o1.params[0], o3.params[0], rtol=0, atol=1e-8)
 
 

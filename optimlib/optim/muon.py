@@ -21,11 +21,11 @@ def zeropower_via_newtonschulz(G: np.ndarray, ns_coefficients, ns_steps: int,
     :math:`X \leftarrow aX + (bA + cA^2)X` with :math:`A = XX^\top`, from
     :math:`X_0 = G / \max(\lVert G\rVert_F, \epsilon)`.
 
-    Each step maps every singular value :math:`\sigma` of :math:`X` to
-    :math:`p(\sigma) = a\sigma + b\sigma^3 + c\sigma^5` and keeps the singular vectors. Dividing
-    by the Frobenius norm puts all :math:`\sigma` in :math:`[0, 1]`; torch's coefficients make
-    :math:`p` steep at 0 (:math:`p'(0) = a = 3.4445`), so five steps send every
-    :math:`\sigma \in [10^{-3}, 1]` into :math:`[0.47, 1.21]`, not exactly to 1. A wide matrix is used as it is and a tall one
+    Each step maps every singular value :math:`\sigma` of :math:`X` to :math:`p(\sigma) =
+    a\sigma + b\sigma^3 + c\sigma^5` and keeps the singular vectors. Dividing by the Frobenius
+    norm puts all :math:`\sigma` in :math:`[0, 1]`; torch's coefficients make :math:`p` steep at
+    0 (:math:`p'(0) = a = 3.4445`), so five steps send every :math:`\sigma \in [10^{-3}, 1]`
+    into :math:`[0.47, 1.21]`, not exactly to 1. A wide matrix is used as it is and a tall one
     transposed, so that :math:`A` is the smaller Gram matrix. torch computes this in bfloat16;
     here it is in the gradient's own dtype."""
     a, b, c = ns_coefficients

@@ -58,8 +58,9 @@ class Shampoo(Optimizer):
     diagonal, i.e. Adagrad with the sums started at :math:`\epsilon` (no :math:`\epsilon` in the
     denominator). Tensors of three or more dimensions are refused: reshape them to matrices.
     ``eps`` is the paper's :math:`\epsilon` of the starting statistics (its default, 1e-4, is
-    that of the authors' TensorFlow implementation). ``weight_decay`` is an L2 term added to the gradient, as in torch's Adagrad;
-    ``momentum`` (not in the paper's algorithm; 0 by default) averages the preconditioned step.
+    that of the authors' TensorFlow implementation). ``weight_decay`` is an L2 term added to the
+    gradient, as in torch's Adagrad; ``momentum`` (not in the paper's algorithm; 0 by default)
+    averages the preconditioned step.
 
     References: V. Gupta, T. Koren, Y. Singer, "Shampoo: Preconditioned Stochastic Tensor
     Optimization", ICML 2018, arXiv:1802.09568 (Algorithm 1).
