@@ -113,6 +113,8 @@ EXCLUDED = {
     "shampoo": "a preconditioner per matrix dimension, made for large layers; left out with Muon",
     "sgdschedulefree": "arrived after the sweep was run; run_cell and the first exercise add it",
     "adamwschedulefree": "arrived after the sweep was run; run_cell and the first exercise add it",
+    "adam8bit": "Adam with its state stored in 8 bits: a memory saving (chapter 16), not a new "
+                "update rule",
 }
 
 
