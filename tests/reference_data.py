@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from optimlib import optim
 
@@ -64,3 +65,11 @@ def replay(config: dict, problem: dict, steps: int, checkpoints, record) -> dict
         if t in checkpoints:
             out.update(record(opt, params, t))
     return out
+
+
+def live_torch():
+    """torch for a live comparison: skip unless it is installed and 2.13 (the references')."""
+    torch = pytest.importorskip("torch")
+    if not torch.__version__.startswith("2.13."):
+        pytest.skip(f"the reference is torch 2.13's; this is torch {torch.__version__}")
+    return torch

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from optimlib import optim
-from reference_data import Reference
+from reference_data import Reference, live_torch
 from test_optim_torch import assert_close, max_differences, run_optimlib
 
 ADAFACTOR = Reference("torch_adafactor.npz", "make_adafactor_reference")
@@ -51,9 +51,7 @@ def test_comparison_detects_a_tiny_change():
 
 @pytest.mark.parametrize("config", configs(), ids=lambda c: c["id"])
 def test_matches_live_torch_on_3d_and_4d_tensors(config):
-    torch = pytest.importorskip("torch")
-    if not torch.__version__.startswith("2.13."):
-        pytest.skip(f"the reference is torch 2.13's; this is torch {torch.__version__}")
+    live_torch()
     tool = generator().shared_tool()
     theirs = tool.run_torch(config, problem())
     ours = run_optimlib(config, problem(), tool.STEPS, tool.CHECKPOINTS)

@@ -14,7 +14,7 @@ import pytest
 
 from optimlib import optim
 from optimlib.optim.muon import zeropower_via_newtonschulz
-from reference_data import Reference, replay
+from reference_data import Reference, live_torch, replay
 
 MUON = Reference("torch_muon.npz", "make_muon_reference")
 ATOL = 1e-12
@@ -96,10 +96,7 @@ def test_comparison_detects_a_tiny_change(name):
 # -- live, when torch is installed ---------------------------------------------------------------
 @pytest.fixture(scope="module")
 def torch():
-    torch = pytest.importorskip("torch")
-    if not torch.__version__.startswith("2.13."):
-        pytest.skip(f"the reference is torch 2.13's; this is torch {torch.__version__}")
-    return torch
+    return live_torch()
 
 
 @pytest.mark.parametrize("config", generator().configs(), ids=lambda c: c["id"])

@@ -29,7 +29,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import reference_problem  # noqa: E402
-from reference_problem import CHECKPOINTS, STEPS, gradient, require_version, save  # noqa: E402
+from reference_problem import (CHECKPOINTS, STEPS, gradient, require_version,  # noqa: E402,F401
+                               save, torch_float64, torch_trajectory)
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "reference" / "torch_muon.npz"
 SHAPES = [(4, 3), (3, 6), (5, 5)]
@@ -97,28 +98,13 @@ def run_torch(config: dict, problem: dict, ns: str = "float64", steps: int = STE
     """torch.optim.Muon on the problem; ``{"{k}/{step}/{name}": array}`` at the checkpoints."""
     import torch
 
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
-        params = [torch.tensor(problem[f"x0_{k}"], dtype=torch.float64) for k in range(len(SHAPES))]
+    with torch_float64(problem) as params:
         kw = dict(config["kwargs"])
         if "ns_coefficients" in kw:
             kw["ns_coefficients"] = tuple(kw["ns_coefficients"])
         opt = torch.optim.Muon(params, **kw)
-        out = {}
         with newtonschulz_in(ns):
-            for t in range(1, steps + 1):
-                for k, p in enumerate(params):
-                    p.grad = torch.from_numpy(gradient(problem, k, t, p.detach().numpy()))
-                opt.step()
-                if t in checkpoints:
-                    for k, p in enumerate(params):
-                        out[f"{k}/{t}/param"] = p.detach().numpy().copy()
-                        for name, v in opt.state[p].items():
-                            out[f"{k}/{t}/{name}"] = v.detach().numpy().astype(np.float64)
-        return out
-    finally:
-        torch.set_default_dtype(old)
+            return torch_trajectory(opt, params, problem, steps, checkpoints)
 
 
 def main(path: Path = OUT) -> None:

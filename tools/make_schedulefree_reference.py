@@ -23,8 +23,9 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from reference_problem import (CHECKPOINTS, SEED, SHAPES, STEPS, gradient,  # noqa: E402
-                               make_problem, require_version, save)
+from reference_problem import (CHECKPOINTS, SEED, SHAPES, STEPS, gradient,  # noqa: E402,F401
+                               make_problem, require_version, save, set_torch_gradients,
+                               torch_float64)
 
 OUT = HERE.parent / "tests" / "reference" / "schedulefree.npz"
 SCHEDULEFREE_VERSION = "1.4.1"
@@ -73,20 +74,14 @@ def run_schedulefree(config: dict, problem: dict, steps: int, checkpoints,
     """Run the package; ``{"{k}/{step}/{name}": array}`` at the checkpoints (see the module).
     ``foreach=True``: the package's default, multi-tensor path (the same equations)."""
     import schedulefree
-    import torch
 
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
-        n = sum(1 for key in problem if key.startswith("x0_"))
-        params = [torch.tensor(problem[f"x0_{k}"], dtype=torch.float64) for k in range(n)]
+    with torch_float64(problem) as params:
         kw = {k: tuple(v) if isinstance(v, list) else v for k, v in config["kwargs"].items()}
         opt = getattr(schedulefree, CLASSES[config["optimizer"]])(params, foreach=foreach, **kw)
         opt.train()
         out = {}
         for t in range(1, steps + 1):
-            for k, p in enumerate(params):
-                p.grad = torch.from_numpy(gradient(problem, k, t, p.detach().numpy()))
+            set_torch_gradients(problem, t, params)
             opt.step()
             if t in checkpoints:
                 group = opt.param_groups[0]
@@ -101,8 +96,6 @@ def run_schedulefree(config: dict, problem: dict, steps: int, checkpoints,
                     out[f"{k}/{t}/x"] = p.detach().numpy().copy()
                 opt.train()
         return out
-    finally:
-        torch.set_default_dtype(old)
 
 
 def package_version() -> str:

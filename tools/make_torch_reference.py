@@ -36,7 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a ch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from optimlib.optim import catalog  # noqa: E402
 from reference_problem import (CHECKPOINTS, SEED, SHAPES, STEPS, gradient,  # noqa: E402,F401
-                               make_problem, require_version, save)
+                               make_problem, require_version, save, torch_float64,
+                               torch_trajectory)
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "reference" / "torch_optim.npz"
 TORCH_VERSION = "2.13.0"
@@ -169,31 +170,14 @@ def run_torch(config: dict, problem: dict, steps: int = STEPS,
     """Run torch.optim on the problem; return ``{"{k}/{step}/{name}": array}`` at the checkpoints."""
     import torch
 
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
-        n = sum(1 for key in problem if key.startswith("x0_"))
-        params = [torch.tensor(problem[f"x0_{k}"], dtype=torch.float64) for k in range(n)]
+    with torch_float64(problem) as params:
         cls = getattr(torch.optim, TORCH_NAMES[config["optimizer"]])
         kw = dict(config["kwargs"])
         for pair in ("betas", "etas", "step_sizes", "eps"):
             if isinstance(kw.get(pair), list):
                 kw[pair] = tuple(kw[pair])
-        opt = cls(params, foreach=False, **kw)
-        out = {}
-        for t in range(1, steps + 1):
-            for k, p in enumerate(params):
-                p.grad = torch.from_numpy(gradient(problem, k, t, p.detach().numpy()))
-            opt.step()
-            if t in checkpoints:
-                for k, p in enumerate(params):
-                    out[f"{k}/{t}/param"] = p.detach().numpy().copy()
-                    for name, v in opt.state[p].items():
-                        out[f"{k}/{t}/{name}"] = np.array(v.detach().numpy() if torch.is_tensor(v)
-                                                          else v, dtype=np.float64)
-        return out
-    finally:
-        torch.set_default_dtype(old)
+        return torch_trajectory(cls(params, foreach=False, **kw), params, problem, steps,
+                                checkpoints)
 
 
 def main(path: Path = OUT) -> None:

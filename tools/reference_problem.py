@@ -13,6 +13,7 @@ NumPy only: the tests import it through the tools.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import sys
@@ -51,6 +52,55 @@ def gradient(problem: dict, k: int, t: int, p: np.ndarray) -> np.ndarray:
     A = problem[f"A_{k}"]
     g = (A * p.reshape(1, -1)).sum(axis=1) + problem[f"noise_{k}"][t - 1]
     return g.reshape(p.shape)
+
+
+@contextlib.contextmanager
+def torch_float64(problem: dict):
+    """Within the block torch's default dtype is float64 (torch keeps scalars such as ``step``
+    in it); yields the starts ``x0_k`` as float64 tensors. torch is imported here only."""
+    import torch
+
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    try:
+        n = sum(1 for key in problem if key.startswith("x0_"))
+        yield [torch.tensor(problem[f"x0_{k}"], dtype=torch.float64) for k in range(n)]
+    finally:
+        torch.set_default_dtype(old)
+
+
+def set_torch_gradients(problem: dict, t: int, params) -> None:
+    """``p.grad`` of each torch parameter: step ``t``'s :func:`gradient` at its value."""
+    import torch
+
+    for k, p in enumerate(params):
+        p.grad = torch.from_numpy(gradient(problem, k, t, p.detach().numpy()))
+
+
+def torch_checkpoint(opt, params, t: int) -> dict[str, np.ndarray]:
+    """``{"{k}/{t}/param": ..., "{k}/{t}/{state name}": ...}``: each parameter and its state as
+    torch keeps it, in float64."""
+    import torch
+
+    out = {}
+    for k, p in enumerate(params):
+        out[f"{k}/{t}/param"] = p.detach().numpy().copy()
+        for name, v in opt.state[p].items():
+            out[f"{k}/{t}/{name}"] = np.array(v.detach().numpy() if torch.is_tensor(v) else v,
+                                              dtype=np.float64)
+    return out
+
+
+def torch_trajectory(opt, params, problem: dict, steps: int, checkpoints) -> dict:
+    """Run the torch optimizer ``opt`` of ``params`` on the problem; :func:`torch_checkpoint`
+    at each checkpoint."""
+    out = {}
+    for t in range(1, steps + 1):
+        set_torch_gradients(problem, t, params)
+        opt.step()
+        if t in checkpoints:
+            out.update(torch_checkpoint(opt, params, t))
+    return out
 
 
 def load_tool(name: str):
