@@ -606,7 +606,9 @@ def _markdown(res, table) -> str:
             f"on {res['started']} ({res['seconds'] / 60:.1f} minutes): {m['cpu']}, {m['cpus']} cores, "
             f"Python {m['python']}, NumPy {m['numpy']} (OpenBLAS kernel: {', '.join(map(str, blas)) or '?'}), "
             f"torch {m.get('torch')}"
-            + (f"; load average {load[0]:.2f} when it started" if load else "") + ". "
+            + (f"; load average {load[0]:.2f} when it started" if load else "")
+            + (f", {res['loadavg_end'][0]:.2f} when it ended (2 cores: a load above 2 means every "
+               f"figure waited for the processor)" if res.get("loadavg_end") else "") + ". "
             f"Ratios compare figures of this one run; see [`README.md`](README.md) for what each "
             f"column means and why the targets are met or missed.\n\n```text\n{table}\n```\n")
 

@@ -17,7 +17,8 @@ def show_source(obj):
 #: first use (PEP 562), so ``import optimlib`` stays fast: ``optimlib.nn.build_mlp(...)``
 SUBMODULES = ("contrasts", "data", "exercises", "gradients", "nn", "online", "optim", "problems",
               "quadratic_rates", "random_search", "runs", "schedules", "softmax_regression", "train",
-              "viz", "weight_decay_grid")
+              "viz", "quantize", "sharding", "systems", "weight_decay_grid", "shootout",
+              "matrix_problems")
 
 
 def __getattr__(name):

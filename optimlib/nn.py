@@ -20,8 +20,8 @@ import numpy as np
 
 from ._checks import check_labels, check_same_length
 
-__all__ = ["Layer", "Dense", "ReLU", "Tanh", "softmax_cross_entropy", "Sequential", "MLP",
-           "build_mlp", "check_labels"]
+__all__ = ["Layer", "Dense", "ReLU", "Tanh", "softmax_cross_entropy", "squared_error", "Sequential",
+           "MLP", "build_mlp", "Autoencoder", "check_labels"]
 
 
 class Layer:
@@ -154,6 +154,24 @@ def softmax_cross_entropy(logits: np.ndarray, y: np.ndarray, out: np.ndarray | N
     return loss, p
 
 
+def squared_error(pred: np.ndarray, target: np.ndarray, out: np.ndarray | None = None):
+    r"""Half the squared error per example, averaged over the batch, and its gradient dL/dpred:
+    :math:`L = \frac{1}{2n}\sum_i \lVert \hat y_i - y_i \rVert^2`, gradient
+    :math:`(\hat y - y)/n`. (The sum over the outputs, not their mean: a reconstruction's error is
+    the sum over its pixels, as in Hinton & Salakhutdinov's autoencoders.) ``out`` may be
+    ``pred`` itself."""
+    pred = np.asarray(pred)
+    target = np.asarray(target)
+    if pred.shape != target.shape or pred.ndim != 2:
+        raise ValueError(f"pred and target must be 2-D arrays of the same shape (n, outputs), got "
+                         f"{pred.shape} and {target.shape}")
+    n = pred.shape[0]
+    d = np.subtract(pred, target, out=out)
+    loss = 0.5 * float(np.vdot(d, d)) / n
+    d /= n
+    return loss, d
+
+
 class Sequential:
     """Layers applied in order, ending in logits; trained with softmax cross-entropy."""
 
@@ -259,3 +277,60 @@ class MLP(Sequential):
 def build_mlp(sizes=(64, 64, 10), activation: str = "relu", seed=0, dtype=np.float64) -> MLP:
     """Keras-like: ``build_mlp((64, 64, 10))``, then ``fit(model, "adam", data, lr=1e-3)``."""
     return MLP(sizes, activation, seed, dtype)
+
+
+class Autoencoder(Sequential):
+    """A network trained to reproduce its input through a narrow middle layer, with
+    :func:`squared_error`: ``Autoencoder((64, 32, 16, 8, 16, 32, 64))`` is the deep narrow
+    autoencoder of the digits (tanh hidden layers, Glorot initialisation, a linear output).
+
+    ``loss_and_grad(X)`` and ``loss(X)`` take the inputs only: the target is ``X`` itself (a
+    second argument, if given, is the target)."""
+
+    def __init__(self, sizes=(64, 32, 16, 8, 16, 32, 64), activation: str = "tanh", seed=0,
+                 dtype=np.float64):
+        if isinstance(sizes, (numbers.Number, str)) or not hasattr(sizes, "__iter__"):
+            raise TypeError(f"sizes must be a sequence of layer sizes such as (64, 8, 64), got "
+                            f"{type(sizes).__name__} {sizes!r}")
+        sizes = [int(s) for s in sizes]
+        if len(sizes) < 3 or min(sizes) < 1 or sizes[0] != sizes[-1]:
+            raise ValueError(f"sizes must list at least 3 positive layer sizes, the last equal to "
+                             f"the first (the output reproduces the input), got {sizes}")
+        if activation not in MLP.ACTIVATIONS:
+            raise ValueError(f"activation must be one of {sorted(MLP.ACTIVATIONS)}, got {activation!r}")
+        rng = np.random.default_rng(seed)
+        init = "he" if activation == "relu" else "glorot"
+        layers: list[Layer] = []
+        for n_in, n_out in zip(sizes[:-2], sizes[1:-1]):
+            layers += [Dense(n_in, n_out, rng, init, dtype), MLP.ACTIVATIONS[activation]()]
+        layers.append(Dense(sizes[-2], sizes[-1], rng, "glorot", dtype))
+        super().__init__(layers)
+        self.sizes = tuple(sizes)
+        self.activation = activation
+
+    def _target(self, X, Y):
+        X = self._check_X(X)
+        Y = X if Y is None else np.asarray(Y)
+        if Y.shape != X.shape:
+            raise ValueError(f"the target must have the input's shape {X.shape}, got {Y.shape}")
+        return X, Y
+
+    def loss_and_grad(self, X, Y=None) -> float:
+        """Mean half squared reconstruction error of X (or against Y); fills ``self.grads``."""
+        X, Y = self._target(X, Y)
+        out = self.forward(X)
+        loss, dout = squared_error(out, Y, out=out)
+        self.backward(dout)
+        return loss
+
+    def evaluate(self, X, Y=None) -> tuple[float, float]:
+        """``(loss, nan)``: an autoencoder has no accuracy."""
+        X, Y = self._target(X, Y)
+        return squared_error(self.forward(X), Y)[0], float("nan")
+
+    def loss(self, X, Y=None) -> float:
+        return self.evaluate(X, Y)[0]
+
+    def reconstruct(self, X) -> np.ndarray:
+        """The network's output for X (a copy)."""
+        return self.forward(self._check_X(X)).copy()

@@ -19,14 +19,15 @@ from optimlib.problems import QUADRATIC
 
 def test_every_optimizer_class_has_its_row():
     """A class written in optimlib/optim/ is reachable by name (VelocitySGD and KerasAdagrad
-    exist only to be compared with SGD and Adagrad)."""
+    exist only to be compared with SGD and Adagrad; framework_forms.FORMS with the frameworks)."""
+    from optimlib.optim.framework_forms import FORMS
     classes = set()
     for m in pkgutil.iter_modules(optim.__path__):
         mod = importlib.import_module(f"optimlib.optim.{m.name}")
         classes |= {c for _, c in inspect.getmembers(mod, inspect.isclass)
                     if issubclass(c, optim.Optimizer) and c is not optim.Optimizer
                     and c.__module__ == mod.__name__}
-    assert classes - {VelocitySGD, KerasAdagrad} == set(optim.OPTIMIZERS.values())
+    assert classes - {VelocitySGD, KerasAdagrad, *FORMS} == set(optim.OPTIMIZERS.values())
     for name, cls in optim.OPTIMIZERS.items():
         assert getattr(optim, cls.__name__) is cls and name == cls.__name__.lower()
 

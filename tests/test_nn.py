@@ -279,3 +279,55 @@ def test_bad_input():
         Sequential([ReLU()])
     with pytest.raises(ValueError, match="y_test"):
         check_labels("y_test", np.array([10]), 10)
+
+
+# -- squared error and the autoencoder ----------------------------------------------------------
+
+def test_squared_error_value_and_gradient():
+    from optimlib.nn import squared_error
+    rng = np.random.default_rng(3)
+    P, T = rng.standard_normal((5, 4)), rng.standard_normal((5, 4))
+    loss, d = squared_error(P.copy(), T)
+    assert loss == pytest.approx(0.5 * np.sum((P - T) ** 2) / 5, rel=1e-14)
+    num = numerical_gradient(lambda p: squared_error(p, T)[0], P.copy(), H)
+    assert relative_error(d, num) < TOL
+    Q = P.copy()
+    loss_in_place, d2 = squared_error(Q, T, out=Q)
+    assert d2 is Q and loss_in_place == loss and np.array_equal(d2, d)
+    with pytest.raises(ValueError, match="same shape"):
+        squared_error(P, T[:, :3])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_autoencoder_gradients(seed):
+    from optimlib.nn import Autoencoder
+    rng = np.random.default_rng(seed)
+    model = Autoencoder((6, 4, 2, 4, 6), seed=seed)
+    _random_biases(model, rng)
+    X = rng.standard_normal((7, 6))
+    loss = model.loss_and_grad(X)
+    assert loss == pytest.approx(model.loss(X), rel=1e-14)
+    assert loss == pytest.approx(0.5 * np.sum((model.reconstruct(X) - X) ** 2) / 7, rel=1e-12)
+    for i, (p, g) in enumerate(zip(model.params, model.grads)):
+        err = relative_error(g, numerical_gradient(lambda _: model.loss(X), p, H))
+        assert err < TOL, f"params[{i}] {p.shape} relative error {err:.1e}"
+    Y = rng.standard_normal((7, 6))  # an explicit target
+    model.loss_and_grad(X, Y)
+    g0 = model.grads[0].copy()
+    assert relative_error(g0, numerical_gradient(lambda _: model.loss(X, Y), model.params[0], H)) < TOL
+
+
+def test_autoencoder_shape_and_bad_input():
+    from optimlib.nn import Autoencoder, Tanh
+    m = Autoencoder()
+    assert m.sizes == (64, 32, 16, 8, 16, 32, 64) and sum(isinstance(l, Tanh) for l in m.layers) == 5
+    assert m.n_params == 2 * (64 * 32 + 32 * 16 + 16 * 8) + 32 + 16 + 8 + 16 + 32 + 64
+    assert np.isnan(m.evaluate(np.zeros((2, 64)))[1])
+    with pytest.raises(ValueError, match="equal to the first"):
+        Autoencoder((64, 8, 32))
+    with pytest.raises(TypeError, match="sequence"):
+        Autoencoder(64)
+    with pytest.raises(ValueError, match="activation"):
+        Autoencoder((4, 2, 4), activation="sigmoid")
+    with pytest.raises(ValueError, match="target"):
+        m.loss(np.zeros((2, 64)), np.zeros((3, 64)))

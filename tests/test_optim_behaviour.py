@@ -35,6 +35,7 @@ FULL = {
                             weight_lr_power=1.0),
     "adamwschedulefree": dict(lr=0.05, betas=(0.5, 0.99), weight_decay=0.1, warmup_steps=3,
                               r=1.0),
+    "adam8bit": dict(lr=0.05, weight_decay=0.1, block_size=4),  # several blocks per parameter
 }
 
 
@@ -73,7 +74,7 @@ def assert_same_bits(a_opt, b_opt):
 def test_registry_lists_every_optimizer():
     assert NAMES == sorted(["sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax",
                             "nadam", "radam", "rprop", "yogi", "lion", "adafactor", "muon",
-                            "shampoo", "sgdschedulefree", "adamwschedulefree"])
+                            "shampoo", "sgdschedulefree", "adamwschedulefree", "adam8bit"])
     assert FULL.keys() == set(NAMES)
     assert isinstance(optim.get("Adam", make_params()), optim.Adam)
 
@@ -153,7 +154,8 @@ def test_float32_stays_float32(name):
     p32, p64 = make_params(np.float32, name=name), make_params(np.float64, name=name)
     o32, o64 = run(name, p32, 20, **FULL[name]), run(name, p64, 20, **FULL[name])
     for a, b, s in zip(p32, p64, o32.state):
-        assert a.dtype == np.float32 and all(v.dtype == np.float32 for v in s.values())
+        # (8-bit states hold one byte per element: uint8 codes beside float32 scales)
+        assert a.dtype == np.float32 and all(v.dtype in (np.float32, np.uint8) for v in s.values())
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4)
 
 
@@ -198,6 +200,7 @@ QUADRATIC_TABLE = {
     # train mode: y, the interpolation of the SGD iterate z and the average x, must arrive
     "sgdschedulefree": (dict(lr=0.4), 2800),         # [1843]; r=4 arrives in 321
     "adamwschedulefree": (dict(lr=0.3), 850),        # [559]
+    "adam8bit": (dict(lr=0.3), 400),                 # [278]
 }
 
 #: the same on Rosenbrock from (-1.5, 2), reaching ||x - (1, 1)|| <= 1e-3
@@ -221,6 +224,7 @@ ROSENBROCK_TABLE = {
                                                      # -0.8 stalls at ~9e-3 in 40000 steps
     "sgdschedulefree": (dict(lr=2e-3), 4300),        # [2883]; lr=1e-3 needs [5850]
     "adamwschedulefree": (dict(lr=0.3), 650),        # [430]
+    "adam8bit": (dict(lr=0.02), 4000),               # [2396]
 }
 
 

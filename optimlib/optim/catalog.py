@@ -22,6 +22,7 @@ from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .adam8bit import Adam8bit
 from .adamax import Adamax
 from .base import Optimizer
 from .lion import Lion
@@ -151,6 +152,9 @@ CATALOG: dict[str, Entry] = {e.name: e for e in [
     Entry("random_search", None, "#888888", "Random search", aliases=("randomsearch", "random")),
     Entry("random_local_search", None, "#4D4D4D", "Random local search",
           aliases=("randomlocalsearch", "local_search")),
+    # dark brown: Adam with blockwise 8-bit states (chapter 16; torch.optim has none)
+    Entry("adam8bit", Adam8bit, "#661100", "Adam (8-bit states)", demo_lr=0.1, beta="betas",
+          aliases=("adam_8bit", "8bit_adam")),
 ]}
 _ALIASES = {a: e.name for e in CATALOG.values() for a in e.aliases}
 
