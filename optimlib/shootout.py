@@ -104,15 +104,14 @@ TASKS: dict[str, Task] = {t.name: t for t in [
 
 #: the optimizers of the stored sweep, in the catalog's legend order
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta", "adam", "adamw",
-              "adamax", "nadam", "radam", "amsgrad", "yogi", "rprop", "lion", "adafactor")
+              "adamax", "nadam", "radam", "amsgrad", "yogi", "rprop", "lion", "adafactor",
+              "sgdschedulefree", "adamwschedulefree")
 #: the catalog's other optimizers, and why the stored sweep leaves them out
 EXCLUDED = {
     "gd": "the same class and defaults as 'sgd', used full-batch",
     "muon": "orthogonalises weight matrices: it needs a matrix per layer and a partner for the "
             "biases (optim.Combined), and has no meaning on the 2-D problem",
     "shampoo": "a preconditioner per matrix dimension, made for large layers; left out with Muon",
-    "sgdschedulefree": "arrived after the sweep was run; run_cell and the first exercise add it",
-    "adamwschedulefree": "arrived after the sweep was run; run_cell and the first exercise add it",
     "adam8bit": "Adam with its state stored in 8 bits: a memory saving (chapter 16), not a new "
                 "update rule",
 }
