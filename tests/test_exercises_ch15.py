@@ -14,7 +14,13 @@ CASES = [  # check, a right answer, a wrong answer, a phrase of the wrong answer
     (ex.check_rmsprop_port,
      lambda ps: keras_equivalent("RMSprop", ps, learning_rate=0.005, momentum=0.9),
      lambda ps: RMSprop(ps, lr=0.005, momentum=0.9, alpha=0.9, eps=1e-7), "under the root"),
+    (ex.check_buffer_rescale, lambda old, new: old / new, lambda old, new: new / old, "inverted"),
 ]
+
+
+def test_no_rescale_is_refused_with_its_reason():
+    with pytest.raises(AssertionError, match="naive torch form"):
+        ex.check_buffer_rescale(lambda old, new: 1.0)
 
 
 @pytest.mark.parametrize("check,right,wrong,phrase", CASES, ids=lambda c: getattr(c, "__name__", ""))

@@ -239,6 +239,10 @@ def test_workflow_optimlib_equals_torch_and_keras():
     assert 1e-8 < d < 1e-5
     ev = json.loads(str(ref["evidence"]))
     assert ev["floatx"] == "float64" and ev["result_type"] == "float32" and ev["matmul_error"] > 1e-7
+    # only the matrix product drops to float32: elementwise ops keep float64, and a Dense layer
+    # returns float64 with float32's error
+    assert ev["add_dtype"] == "float64" and ev["matmul_dtype"] == "float32"
+    assert ev["dense_dtype"] == "float64" and ev["dense_error"] > 1e-8
 
 
 def test_keras_promotes_float64_to_float32_live():

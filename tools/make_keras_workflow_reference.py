@@ -86,8 +86,17 @@ def keras_matmul_evidence() -> dict:
     rng = np.random.default_rng(SEED)
     a, b = rng.random((32, 64)), rng.random((64, 32))
     got = np.asarray(keras.ops.convert_to_numpy(keras.ops.matmul(a, b)))
+    added = np.asarray(keras.ops.convert_to_numpy(keras.ops.add(a, a)))
+    dense = keras.layers.Dense(32, kernel_initializer=keras.initializers.GlorotUniform(seed=SEED))
+    dense.build((None, 64))
+    out = np.asarray(keras.ops.convert_to_numpy(dense(a)))
+    exact = a @ keras.ops.convert_to_numpy(dense.kernel) + keras.ops.convert_to_numpy(dense.bias)
     return {"result_type": dtypes.result_type("float64", "float64"), "floatx": keras.config.floatx(),
-            "matmul_error": float(np.max(np.abs(got - a @ b))), "matmul_dtype": str(got.dtype)}
+            "matmul_error": float(np.max(np.abs(got - a @ b))), "matmul_dtype": str(got.dtype),
+            # elementwise operations keep float64; a Dense layer returns float64 (cast back)
+            # but its product was computed in float32
+            "add_dtype": str(added.dtype), "dense_dtype": str(out.dtype),
+            "dense_error": float(np.max(np.abs(out - exact)))}
 
 
 class float64_promotion:

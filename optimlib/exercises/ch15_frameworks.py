@@ -5,7 +5,7 @@ import numpy as np
 
 from . import exercise, expect, fail, call, _fmt, _number
 
-__all__ = ["check_eps_hat", "check_keras_nadam_psi", "check_rmsprop_port"]
+__all__ = ["check_eps_hat", "check_keras_nadam_psi", "check_rmsprop_port", "check_buffer_rescale"]
 
 
 @exercise("Keras's ε̂ as a torch ε")
@@ -63,3 +63,45 @@ def check_rmsprop_port(make):
            "momentum=0.9) after 100 steps", "at most 1e-12", f"{d:.3g}",
            "Keras adds ε = 1e-7 under the root, averages with ρ = 0.9 and keeps lr in its velocity")
     return f"Your port reproduces Keras to {d:.1e} after 100 steps."
+
+
+@exercise("Keras's velocity from torch's buffer under a schedule")
+def check_buffer_rescale(rescale):
+    from ..optim import SGD
+    from ..optim.momentum_forms import VelocitySGD
+    # a typical wrong answer first, with its own hint
+    for old, new in ((0.05, 0.01), (0.01, 0.02)):
+        got = _number(f"rescale({old}, {new})", call(rescale, old, new), old / new)
+        if np.isclose(got, new / old, rtol=1e-9) and not np.isclose(new / old, old / new):
+            fail(f"rescale({old}, {new})", _fmt(old / new), _fmt(got),
+                 "inverted: after the change torch multiplies the buffer by the NEW rate, so the "
+                 "buffer must carry old/new to keep the velocity's old-rate steps")
+        if np.isclose(got, 1.0):
+            fail(f"rescale({old}, {new})", _fmt(old / new), _fmt(got),
+                 "1 is the naive torch form, whose past steps are re-priced at the new rate")
+    rng = np.random.default_rng(151)
+    A = rng.standard_normal((5, 5))
+    A = A @ A.T / 5 + 0.1 * np.eye(5)
+    noise = 0.2 * rng.standard_normal((100, 5))
+    x0 = rng.standard_normal(5)
+    schedule = [0.05] * 30 + [0.01] * 30 + [0.02] * 40      # a drop, then a rise
+    xs, xv = x0.copy(), x0.copy()
+    torch_form = SGD([xs], lr=schedule[0], momentum=0.9)
+    velocity = VelocitySGD([xv], lr=schedule[0], momentum=0.9)
+    for t, lr in enumerate(schedule):
+        if t and lr != schedule[t - 1]:
+            factor = _number(f"rescale({schedule[t - 1]}, {lr})", call(rescale, schedule[t - 1], lr),
+                             schedule[t - 1] / lr)
+            for st in torch_form.state:
+                if "momentum_buffer" in st:
+                    st["momentum_buffer"] *= factor
+            torch_form.set_hyper(lr=lr)
+            velocity.set_hyper(lr=lr)
+        torch_form.step([A @ xs + noise[t]])
+        velocity.step([A @ xv + noise[t]])
+    d = float(np.max(np.abs(xs - xv)))
+    expect(d <= 1e-12, "|torch form - velocity form| after 100 steps with two rate changes",
+           "at most 1e-12", f"{d:.3g}",
+           "ask what u_{t-1} = -η_{t-1} b_{t-1} needs so that u_t = -η_t b_t still holds")
+    return (f"With the buffer rescaled by η_old/η_new at each change, torch's SGD follows Keras's "
+            f"velocity to {d:.1e}.")
