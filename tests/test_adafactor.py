@@ -3,52 +3,21 @@
 its argument checks; its effective step size."""
 from __future__ import annotations
 
-import importlib.util
-import json
-from functools import cache
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from optimlib import optim
+from reference_data import Reference, live_torch
 from test_optim_torch import assert_close, max_differences, run_optimlib
 
-ROOT = Path(__file__).resolve().parent.parent
-REF = ROOT / "tests" / "reference" / "torch_adafactor.npz"
-GENERATOR = ROOT / "tools" / "make_adafactor_reference.py"
+ADAFACTOR = Reference("torch_adafactor.npz", "make_adafactor_reference")
 ATOL = 1e-12
+configs, meta, problem, stored = (ADAFACTOR.configs, ADAFACTOR.meta, ADAFACTOR.problem,
+                                  ADAFACTOR.stored)
 
 
-@cache
-def reference() -> dict:
-    with np.load(REF) as d:
-        return {k: d[k] for k in d.files}
-
-
-@cache
 def generator():
-    spec = importlib.util.spec_from_file_location("make_adafactor_reference", GENERATOR)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def configs() -> list[dict]:
-    return json.loads(str(reference()["configs"]))
-
-
-def meta() -> dict:
-    return json.loads(str(reference()["meta"]))
-
-
-def problem() -> dict:
-    return {k: v for k, v in reference().items() if k.split("_")[0] in ("x0", "A", "noise")}
-
-
-def stored(config_id: str) -> dict:
-    prefix = config_id + "/"
-    return {k[len(prefix):]: v for k, v in reference().items() if k.startswith(prefix)}
+    return ADAFACTOR.tool
 
 
 # -- tensors of three and four dimensions, against torch ----------------------------------------
@@ -82,9 +51,7 @@ def test_comparison_detects_a_tiny_change():
 
 @pytest.mark.parametrize("config", configs(), ids=lambda c: c["id"])
 def test_matches_live_torch_on_3d_and_4d_tensors(config):
-    torch = pytest.importorskip("torch")
-    if not torch.__version__.startswith("2.13."):
-        pytest.skip(f"the reference is torch 2.13's; this is torch {torch.__version__}")
+    live_torch()
     tool = generator().shared_tool()
     theirs = tool.run_torch(config, problem())
     ours = run_optimlib(config, problem(), tool.STEPS, tool.CHECKPOINTS)

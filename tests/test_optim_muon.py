@@ -6,68 +6,43 @@ matrices, tall, wide and square, 100 steps of a parameter-dependent gradient, ei
 configurations, each with torch's float64-patched and its own bfloat16 iteration)."""
 from __future__ import annotations
 
-import importlib.util
 import inspect
-import json
 import re
-from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from optimlib import optim
 from optimlib.optim.muon import zeropower_via_newtonschulz
+from reference_data import Reference, live_torch, replay
 
-ROOT = Path(__file__).resolve().parent.parent
-REF = ROOT / "tests" / "reference" / "torch_muon.npz"
-GENERATOR = ROOT / "tools" / "make_muon_reference.py"
+MUON = Reference("torch_muon.npz", "make_muon_reference")
 ATOL = 1e-12
+configs, problem = MUON.configs, MUON.problem
 
 
 def raises(exc, *fragments):
     return pytest.raises(exc, match=".*".join(re.escape(f) for f in fragments))
 
 
-@cache
-def reference() -> dict:
-    with np.load(REF) as d:
-        return {k: d[k] for k in d.files}
-
-
-@cache
 def generator():
-    spec = importlib.util.spec_from_file_location("make_muon_reference", GENERATOR)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def problem() -> dict:
-    return {k: v for k, v in reference().items() if k.split("_")[0] in ("x0", "A", "noise")}
-
-
-def configs() -> list[dict]:
-    return json.loads(str(reference()["configs"]))
+    return MUON.tool
 
 
 def stored(config_id: str, ns: str) -> dict:
-    prefix = f"{config_id}/{ns}/"
-    return {k[len(prefix):]: v for k, v in reference().items() if k.startswith(prefix)}
+    return MUON.stored(f"{config_id}/{ns}")
+
+
+def record(opt, params, t: int) -> dict:
+    out = {}
+    for k, p in enumerate(params):
+        out[f"{k}/{t}/param"] = p.copy()
+        out[f"{k}/{t}/momentum_buffer"] = opt.state[k]["momentum_buffer"].copy()
+    return out
 
 
 def run_optimlib(config, prob, steps=100, checkpoints=(1, 2, 10, 50, 100)):
-    gen = generator()
-    params = [np.array(prob[f"x0_{k}"]) for k in range(len(gen.SHAPES))]
-    opt = optim.get(config["optimizer"], params, **config["kwargs"])
-    out = {}
-    for t in range(1, steps + 1):
-        opt.step([gen.gradient(prob, k, t, p) for k, p in enumerate(params)])
-        if t in checkpoints:
-            for k, p in enumerate(params):
-                out[f"{k}/{t}/param"] = p.copy()
-                out[f"{k}/{t}/momentum_buffer"] = opt.state[k]["momentum_buffer"].copy()
-    return out
+    return replay(config, prob, steps, checkpoints, record)
 
 
 def worst(ours: dict, theirs: dict) -> tuple[str, float]:
@@ -79,7 +54,7 @@ def worst(ours: dict, theirs: dict) -> tuple[str, float]:
 
 # -- the stored reference ------------------------------------------------------------------------
 def test_reference_is_current():
-    m = json.loads(str(reference()["meta"]))
+    m = MUON.meta()
     assert m["torch"].startswith("2.13.0") and m["ns_dtypes"] == ["float64", "bfloat16"]
     assert configs() == generator().configs(), (
         "tests/reference/torch_muon.npz is stale: run python3 tools/make_muon_reference.py")
@@ -121,10 +96,7 @@ def test_comparison_detects_a_tiny_change(name):
 # -- live, when torch is installed ---------------------------------------------------------------
 @pytest.fixture(scope="module")
 def torch():
-    torch = pytest.importorskip("torch")
-    if not torch.__version__.startswith("2.13."):
-        pytest.skip(f"the reference is torch 2.13's; this is torch {torch.__version__}")
-    return torch
+    return live_torch()
 
 
 @pytest.mark.parametrize("config", generator().configs(), ids=lambda c: c["id"])

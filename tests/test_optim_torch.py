@@ -8,76 +8,41 @@ buffer at each stored checkpoint. When torch is installed the comparison also ru
 """
 from __future__ import annotations
 
-import importlib.util
-import json
-from functools import cache
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from optimlib import optim
+from reference_data import Reference, live_torch, replay
 
-ROOT = Path(__file__).resolve().parent.parent
-REF = ROOT / "tests" / "reference" / "torch_optim.npz"
-GENERATOR = ROOT / "tools" / "make_torch_reference.py"
+TORCH = Reference("torch_optim.npz", "make_torch_reference")
 ATOL = 1e-12
 
 
-@cache
-def reference() -> dict:
-    with np.load(REF) as d:
-        return {k: d[k] for k in d.files}
-
-
-@cache
 def generator():
     """``tools/make_torch_reference.py`` as a module (it imports torch only when run)."""
-    spec = importlib.util.spec_from_file_location("make_torch_reference", GENERATOR)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return TORCH.tool
 
 
 #: optimizers with a reference file of their own (see tools/make_torch_reference.py)
 OWN_REFERENCE = generator().OWN_REFERENCE
+configs, meta, problem, stored = TORCH.configs, TORCH.meta, TORCH.problem, TORCH.stored
+REF = TORCH.path
 
 
-def configs() -> list[dict]:
-    return json.loads(str(reference()["configs"]))
-
-
-def meta() -> dict:
-    return json.loads(str(reference()["meta"]))
-
-
-def problem() -> dict:
-    return {k: v for k, v in reference().items() if k.split("_")[0] in ("x0", "A", "noise")}
-
-
-def gradient(problem: dict, k: int, t: int, p: np.ndarray) -> np.ndarray:
-    """Step ``t``'s gradient of parameter ``k``: ``A_k p + noise_k[t-1]`` (as the generator's)."""
-    A = problem[f"A_{k}"]
-    g = (A * p.reshape(1, -1)).sum(axis=1) + problem[f"noise_{k}"][t - 1]
-    return g.reshape(p.shape)
+def record(opt, params, t: int) -> dict[str, np.ndarray]:
+    """Named as torch names them (``param``, ``step``, the buffers, shared scalars)."""
+    out = {}
+    for k, p in enumerate(params):
+        out[f"{k}/{t}/param"] = p.copy()
+        out[f"{k}/{t}/step"] = np.array(float(opt.t))
+        for name, v in {**opt.state[k], **opt.shared}.items():
+            out[f"{k}/{t}/{name}"] = np.array(v, dtype=np.float64)
+    return out
 
 
 def run_optimlib(config: dict, problem: dict, steps: int, checkpoints) -> dict[str, np.ndarray]:
-    """Replay a configuration with optimlib; ``{"{k}/{step}/{name}": array}`` at the checkpoints,
-    named as torch names them (``param``, ``step``, the buffers, shared scalars)."""
-    n = sum(1 for key in problem if key.startswith("x0_"))
-    params = [np.array(problem[f"x0_{k}"], dtype=np.float64) for k in range(n)]
-    opt = optim.get(config["optimizer"], params, **config["kwargs"])
-    out = {}
-    for t in range(1, steps + 1):
-        opt.step([gradient(problem, k, t, p) for k, p in enumerate(params)])
-        if t in checkpoints:
-            for k, p in enumerate(params):
-                out[f"{k}/{t}/param"] = p.copy()
-                out[f"{k}/{t}/step"] = np.array(float(opt.t))
-                for name, v in {**opt.state[k], **opt.shared}.items():
-                    out[f"{k}/{t}/{name}"] = np.array(v, dtype=np.float64)
-    return out
+    """Replay a configuration with optimlib; ``{"{k}/{step}/{name}": array}`` at the checkpoints."""
+    return replay(config, problem, steps, checkpoints, record)
 
 
 def max_differences(ours: dict, theirs: dict) -> dict[str, float]:
@@ -96,11 +61,6 @@ def assert_close(ours: dict, theirs: dict, what: str) -> None:
     assert diffs[worst] <= ATOL, (
         f"{what}: {worst} differs from torch by {diffs[worst]:.3g} (> {ATOL:g}); "
         f"ours {ours[worst]!r}, torch {theirs[worst]!r}")
-
-
-def stored(config_id: str) -> dict[str, np.ndarray]:
-    prefix = config_id + "/"
-    return {k[len(prefix):]: v for k, v in reference().items() if k.startswith(prefix)}
 
 
 # -- the stored reference ------------------------------------------------------------------------
@@ -139,10 +99,7 @@ def test_comparison_detects_a_tiny_change(name):
 # -- live, when torch is installed ---------------------------------------------------------------
 @pytest.fixture(scope="module")
 def torch():
-    torch = pytest.importorskip("torch")
-    if not torch.__version__.startswith("2.13."):
-        pytest.skip(f"the reference is torch 2.13's; this is torch {torch.__version__}")
-    return torch
+    return live_torch()
 
 
 @pytest.mark.parametrize("config", generator().configs(), ids=lambda c: c["id"])

@@ -3,20 +3,15 @@ resuming, and equality with optax.yogi (stored in tests/reference/optax_yogi.npz
 tools/make_optax_yogi_reference.py, and live when optax is installed)."""
 from __future__ import annotations
 
-import importlib.util
-import json
 import math
-from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from optimlib import optim
+from reference_data import Reference, replay
 
-ROOT = Path(__file__).resolve().parent.parent
-REF = ROOT / "tests" / "reference" / "optax_yogi.npz"
-GENERATOR = ROOT / "tools" / "make_optax_yogi_reference.py"
+OPTAX = Reference("optax_yogi.npz", "make_optax_yogi_reference")
 ATOL = 1e-12
 
 
@@ -158,46 +153,24 @@ def test_state_dict_round_trip():
 
 
 # -- optax -------------------------------------------------------------------------------------
-@cache
-def reference() -> dict:
-    with np.load(REF) as d:
-        return {k: d[k] for k in d.files}
-
-
-@cache
 def generator():
-    spec = importlib.util.spec_from_file_location("make_optax_yogi_reference", GENERATOR)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return OPTAX.tool
 
 
-def configs():
-    return json.loads(str(reference()["configs"]))
+configs, problem, stored = OPTAX.configs, OPTAX.problem, OPTAX.stored
 
 
-def problem():
-    return {k: v for k, v in reference().items() if k.split("_")[0] in ("x0", "A", "noise")}
-
-
-def run_optimlib(config, prob, steps, checkpoints):
-    gen = generator()
-    params = [np.array(prob[f"x0_{k}"], dtype=np.float64) for k in range(len(gen.SHAPES))]
-    opt = optim.get(config["optimizer"], params, **config["kwargs"])
+def record(opt, params, t):
     out = {}
-    for t in range(1, steps + 1):
-        opt.step([gen.gradient(prob, k, t, p) for k, p in enumerate(params)])
-        if t in checkpoints:
-            for k, p in enumerate(params):
-                out[f"{k}/{t}/param"] = p.copy()
-                for name, v in opt.state[k].items():
-                    out[f"{k}/{t}/{name}"] = v.copy()
+    for k, p in enumerate(params):
+        out[f"{k}/{t}/param"] = p.copy()
+        for name, v in opt.state[k].items():
+            out[f"{k}/{t}/{name}"] = v.copy()
     return out
 
 
-def stored(config_id):
-    prefix = config_id + "/"
-    return {k[len(prefix):]: v for k, v in reference().items() if k.startswith(prefix)}
+def run_optimlib(config, prob, steps, checkpoints):
+    return replay(config, prob, steps, checkpoints, record)
 
 
 def worst(ours, theirs):
@@ -206,7 +179,7 @@ def worst(ours, theirs):
 
 
 def test_reference_is_current():
-    meta = json.loads(str(reference()["meta"]))
+    meta = OPTAX.meta()
     assert meta["optax"] == "0.2.8" and meta["steps"] == 100
     assert configs() == generator().configs(), (
         "tests/reference/optax_yogi.npz is stale: run python3 tools/make_optax_yogi_reference.py")

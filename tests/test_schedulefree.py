@@ -7,83 +7,43 @@ The stored trajectories in ``tests/reference/schedulefree.npz`` were recorded by
 live."""
 from __future__ import annotations
 
-import importlib.util
-import json
-from functools import cache
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from optimlib import nn, optim
 from optimlib.data import load_digits
 from optimlib.train import fit
+from reference_data import Reference, replay
 
-ROOT = Path(__file__).resolve().parent.parent
-REF = ROOT / "tests" / "reference" / "schedulefree.npz"
-GENERATOR = ROOT / "tools" / "make_schedulefree_reference.py"
+SCHEDULEFREE = Reference("schedulefree.npz", "make_schedulefree_reference")
 ATOL = 1e-12
 CLASSES = {"sgdschedulefree": optim.SGDScheduleFree, "adamwschedulefree": optim.AdamWScheduleFree}
+configs, meta, problem, stored = (SCHEDULEFREE.configs, SCHEDULEFREE.meta, SCHEDULEFREE.problem,
+                                  SCHEDULEFREE.stored)
 
 
-@cache
-def reference() -> dict:
-    with np.load(REF) as d:
-        return {k: d[k] for k in d.files}
-
-
-@cache
 def generator():
-    spec = importlib.util.spec_from_file_location("make_schedulefree_reference", GENERATOR)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return SCHEDULEFREE.tool
 
 
-def configs() -> list[dict]:
-    return json.loads(str(reference()["configs"]))
-
-
-def meta() -> dict:
-    return json.loads(str(reference()["meta"]))
-
-
-def problem() -> dict:
-    return {k: v for k, v in reference().items() if k.split("_")[0] in ("x0", "A", "noise")}
-
-
-def stored(config_id: str) -> dict:
-    prefix = config_id + "/"
-    return {k[len(prefix):]: v for k, v in reference().items() if k.startswith(prefix)}
-
-
-def gradient(problem: dict, k: int, t: int, p: np.ndarray) -> np.ndarray:
-    """Step ``t``'s gradient of parameter ``k``: ``A_k p + noise_k[t-1]`` (as the generator's)."""
-    A = problem[f"A_{k}"]
-    g = (A * p.reshape(1, -1)).sum(axis=1) + problem[f"noise_{k}"][t - 1]
-    return g.reshape(p.shape)
+def record(opt, params, t: int) -> dict:
+    """y, the buffers, the scalars, and x after eval() (then train() and on), as the generator."""
+    out = {}
+    for k, p in enumerate(params):
+        out[f"{k}/{t}/param"] = p.copy()
+        out.update({f"{k}/{t}/{name}": v.copy() for name, v in opt.state[k].items()})
+        out[f"{k}/{t}/k"] = np.array(float(opt.t))
+        for name in ("weight_sum", "lr_max", "scheduled_lr"):
+            out[f"{k}/{t}/{name}"] = np.array(opt.shared[name])
+    opt.eval()
+    out.update({f"{k}/{t}/x": p.copy() for k, p in enumerate(params)})
+    opt.train()
+    return out
 
 
 def run_optimlib(config: dict, problem: dict, steps: int, checkpoints) -> dict:
-    """Replay a configuration as the generator runs it: y, the buffers, the scalars, and x
-    after eval() at each checkpoint, then train() and on."""
-    n = sum(1 for key in problem if key.startswith("x0_"))
-    params = [np.array(problem[f"x0_{k}"], dtype=np.float64) for k in range(n)]
-    opt = optim.get(config["optimizer"], params, **config["kwargs"])
-    out = {}
-    for t in range(1, steps + 1):
-        opt.step([gradient(problem, k, t, p) for k, p in enumerate(params)])
-        if t in checkpoints:
-            for k, p in enumerate(params):
-                out[f"{k}/{t}/param"] = p.copy()
-                out.update({f"{k}/{t}/{name}": v.copy() for name, v in opt.state[k].items()})
-                out[f"{k}/{t}/k"] = np.array(float(opt.t))
-                for name in ("weight_sum", "lr_max", "scheduled_lr"):
-                    out[f"{k}/{t}/{name}"] = np.array(opt.shared[name])
-            opt.eval()
-            out.update({f"{k}/{t}/x": p.copy() for k, p in enumerate(params)})
-            opt.train()
-    return out
+    """Replay a configuration as the generator runs it (see :func:`record`)."""
+    return replay(config, problem, steps, checkpoints, record)
 
 
 def max_differences(ours: dict, theirs: dict) -> dict:
@@ -141,9 +101,8 @@ def package():
 @pytest.mark.parametrize("config", configs(), ids=lambda c: c["id"])
 def test_matches_live_schedulefree_at_y_and_at_x(package, config):
     gen = generator()
-    tool = gen.torch_tool()
-    theirs = gen.run_schedulefree(config, problem(), tool.STEPS, tool.CHECKPOINTS)
-    assert_close(run_optimlib(config, problem(), tool.STEPS, tool.CHECKPOINTS), theirs,
+    theirs = gen.run_schedulefree(config, problem(), gen.STEPS, gen.CHECKPOINTS)
+    assert_close(run_optimlib(config, problem(), gen.STEPS, gen.CHECKPOINTS), theirs,
                  f"{config['id']} {config['kwargs']} (live)")
     for k, v in stored(config["id"]).items():  # and the stored file is what it computes
         np.testing.assert_allclose(theirs[k], v, rtol=0, atol=ATOL, err_msg=k)
@@ -152,10 +111,9 @@ def test_matches_live_schedulefree_at_y_and_at_x(package, config):
 @pytest.mark.parametrize("config", configs()[::4], ids=lambda c: c["id"])
 def test_matches_the_packages_foreach_path_too(package, config):
     """The package's default multi-tensor path rounds differently, still within ATOL."""
-    tool = generator().torch_tool()
-    theirs = generator().run_schedulefree(config, problem(), tool.STEPS, tool.CHECKPOINTS,
-                                          foreach=True)
-    assert_close(run_optimlib(config, problem(), tool.STEPS, tool.CHECKPOINTS), theirs,
+    gen = generator()
+    theirs = gen.run_schedulefree(config, problem(), gen.STEPS, gen.CHECKPOINTS, foreach=True)
+    assert_close(run_optimlib(config, problem(), gen.STEPS, gen.CHECKPOINTS), theirs,
                  f"{config['id']} {config['kwargs']} (live, foreach=True)")
 
 

@@ -11,26 +11,23 @@ reach; this file holds the same kind of run, with the same configurations
 """
 from __future__ import annotations
 
-import importlib.util
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from reference_problem import load_tool, make_problem as shared_problem, require_version, save  # noqa: E402,I001
+
 OUT = HERE.parent / "tests" / "reference" / "torch_adafactor.npz"
 SHAPES = [(2, 3, 4), (2, 1, 3, 2)]
 SEED = 20261202
 
 
 def shared_tool():
-    """``tools/make_torch_reference.py`` as a module: its gradient, grid and torch runner."""
-    spec = importlib.util.spec_from_file_location("make_torch_reference",
-                                                  HERE / "make_torch_reference.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    """``tools/make_torch_reference.py`` as a module: its grid and torch runner."""
+    return load_tool("make_torch_reference")
 
 
 def configs() -> list[dict]:
@@ -39,28 +36,19 @@ def configs() -> list[dict]:
 
 
 def make_problem() -> dict:
-    return shared_tool().make_problem(SEED, SHAPES)
+    return shared_problem(SEED, SHAPES)
 
 
 def main(path: Path = OUT) -> None:
     import torch
 
     tool = shared_tool()
-    if not torch.__version__.startswith(tool.TORCH_VERSION):
-        sys.exit(f"the reference is torch {tool.TORCH_VERSION}'s; this is torch {torch.__version__}")
+    require_version("torch", torch.__version__, tool.TORCH_VERSION)
     problem = make_problem()
-    data = dict(problem)
-    for cfg in configs():
-        for key, v in tool.run_torch(cfg, problem).items():
-            data[f"{cfg['id']}/{key}"] = v
     meta = {"torch": torch.__version__, "numpy": np.__version__, "shapes": SHAPES,
             "steps": tool.STEPS, "checkpoints": list(tool.CHECKPOINTS), "seed": SEED}
-    data["configs"] = np.array(json.dumps(configs()))
-    data["meta"] = np.array(json.dumps(meta))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **data)
-    print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB): {len(configs())} configurations x "
-          f"{len(SHAPES)} parameters x {tool.STEPS} steps")
+    save(path, problem, configs(), lambda cfg: tool.run_torch(cfg, problem), meta,
+         f"{len(configs())} configurations x {len(SHAPES)} parameters x {tool.STEPS} steps")
 
 
 if __name__ == "__main__":

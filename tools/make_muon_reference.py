@@ -12,7 +12,7 @@ optimlib must equal the float64 runs to 1e-12; the bfloat16 runs measure the gap
 Muon updates matrices only: three parameters of shapes (4, 3) (tall: transposed inside the
 iteration, and the lr is scaled by sqrt(4/3)), (3, 6) (wide) and (5, 5), updated together for
 100 steps from a fixed start with the parameter-dependent gradient of
-``tools/make_torch_reference.py``, ``g = A_k @ p.ravel() + noise_k[t - 1]``. Stored at steps
+``tools/reference_problem.py``, ``g = A_k @ p.ravel() + noise_k[t - 1]``. Stored at steps
 1, 2, 10, 50 and 100: each parameter and its ``momentum_buffer``, under
 ``"{config id}/{ns}/{parameter index}/{step}/{name}"``; ``A_k``, ``noise_k`` and ``x0_k`` too.
 
@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import reference_problem  # noqa: E402
+from reference_problem import (CHECKPOINTS, STEPS, gradient, require_version,  # noqa: E402,F401
+                               save, torch_float64, torch_trajectory)
+
 OUT = Path(__file__).resolve().parent.parent / "tests" / "reference" / "torch_muon.npz"
 SHAPES = [(4, 3), (3, 6), (5, 5)]
-STEPS = 100
-CHECKPOINTS = (1, 2, 10, 50, 100)
 SEED = 20241208
 TORCH_VERSION = "2.13.0"
 NS_DTYPES = ("float64", "bfloat16")
@@ -54,22 +56,8 @@ def configs() -> list[dict]:
 
 
 def make_problem(seed: int = SEED) -> dict:
-    """Starts ``x0_k``, SPD matrices ``A_k`` (eigenvalues in [0.2, 2]) and noise ``noise_k``."""
-    rng = np.random.default_rng(seed)
-    data = {}
-    for k, shape in enumerate(SHAPES):
-        n = int(np.prod(shape))
-        q, _ = np.linalg.qr(rng.standard_normal((n, n)))
-        data[f"x0_{k}"] = rng.standard_normal(shape)
-        data[f"A_{k}"] = (q * np.linspace(0.2, 2.0, n)) @ q.T
-        data[f"noise_{k}"] = rng.standard_normal((STEPS, n)) * 0.3
-    return data
-
-
-def gradient(problem: dict, k: int, t: int, p: np.ndarray) -> np.ndarray:
-    """``A_k p + noise_k[t-1]`` as an elementwise product and row sum (the same bits anywhere)."""
-    g = (problem[f"A_{k}"] * p.reshape(1, -1)).sum(axis=1) + problem[f"noise_{k}"][t - 1]
-    return g.reshape(p.shape)
+    """The shared problem on :data:`SHAPES`, starts standard normal (no scaling)."""
+    return reference_problem.make_problem(seed, SHAPES, x0_scale=1.0)
 
 
 def float64_newtonschulz():
@@ -110,50 +98,28 @@ def run_torch(config: dict, problem: dict, ns: str = "float64", steps: int = STE
     """torch.optim.Muon on the problem; ``{"{k}/{step}/{name}": array}`` at the checkpoints."""
     import torch
 
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
-        params = [torch.tensor(problem[f"x0_{k}"], dtype=torch.float64) for k in range(len(SHAPES))]
+    with torch_float64(problem) as params:
         kw = dict(config["kwargs"])
         if "ns_coefficients" in kw:
             kw["ns_coefficients"] = tuple(kw["ns_coefficients"])
         opt = torch.optim.Muon(params, **kw)
-        out = {}
         with newtonschulz_in(ns):
-            for t in range(1, steps + 1):
-                for k, p in enumerate(params):
-                    p.grad = torch.from_numpy(gradient(problem, k, t, p.detach().numpy()))
-                opt.step()
-                if t in checkpoints:
-                    for k, p in enumerate(params):
-                        out[f"{k}/{t}/param"] = p.detach().numpy().copy()
-                        for name, v in opt.state[p].items():
-                            out[f"{k}/{t}/{name}"] = v.detach().numpy().astype(np.float64)
-        return out
-    finally:
-        torch.set_default_dtype(old)
+            return torch_trajectory(opt, params, problem, steps, checkpoints)
 
 
 def main(path: Path = OUT) -> None:
     import torch
 
-    if not torch.__version__.startswith(TORCH_VERSION):
-        sys.exit(f"the reference is torch {TORCH_VERSION}'s; this is torch {torch.__version__}")
+    require_version("torch", torch.__version__, TORCH_VERSION)
     problem = make_problem()
-    data = dict(problem)
-    for cfg in configs():
-        for ns in NS_DTYPES:
-            for key, v in run_torch(cfg, problem, ns).items():
-                data[f"{cfg['id']}/{ns}/{key}"] = v
     meta = {"torch": torch.__version__, "numpy": np.__version__, "shapes": SHAPES,
             "steps": STEPS, "checkpoints": list(CHECKPOINTS), "seed": SEED,
             "ns_dtypes": list(NS_DTYPES)}
-    data["configs"] = np.array(json.dumps(configs()))
-    data["meta"] = np.array(json.dumps(meta))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **data)
-    print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB): {len(GRID)} configurations x "
-          f"{len(NS_DTYPES)} Newton-Schulz dtypes x {len(SHAPES)} parameters x {STEPS} steps")
+    save(path, problem, configs(),
+         lambda cfg: {f"{ns}/{key}": v for ns in NS_DTYPES
+                      for key, v in run_torch(cfg, problem, ns).items()}, meta,
+         f"{len(GRID)} configurations x {len(NS_DTYPES)} Newton-Schulz dtypes x "
+         f"{len(SHAPES)} parameters x {STEPS} steps")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,10 @@
 
     python3 tools/make_optax_yogi_reference.py       # writes tests/reference/optax_yogi.npz
 
-The problem is tools/make_torch_reference.py's (same seed, shapes, starts, SPD matrices and
-noise; the gradient ``A_k p + noise_k[t-1]`` depends on the parameter). optax (0.2.8, jax in
-float64: ``jax_enable_x64``) runs 100 steps of each configuration below on the three parameters
-at once; stored at steps 1, 2, 10, 50 and 100 are every parameter and optax's moments ``mu`` and
+The problem is tools/reference_problem.py's, as in tools/make_torch_reference.py (same seed,
+shapes, starts, SPD matrices and noise; the gradient ``A_k p + noise_k[t-1]`` depends on the
+parameter). optax (0.2.8, jax in float64: ``jax_enable_x64``) runs 100 steps of each
+configuration below on the three parameters at once; stored at steps 1, 2, 10, 50 and 100 are every parameter and optax's moments ``mu`` and
 ``nu`` under optimlib's names, ``"{config id}/{parameter index}/{step}/{name}"`` with ``name`` in
 ``param``, ``exp_avg``, ``exp_avg_sq``. The configurations are the JSON string under ``"configs"``.
 
@@ -17,22 +17,18 @@ This module imports jax and optax only inside its functions, so the tests can im
 """
 from __future__ import annotations
 
-import importlib.util
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from reference_problem import (CHECKPOINTS, SEED, SHAPES, STEPS, gradient,  # noqa: E402
+                               make_problem, require_version, save)
+
 OUT = HERE.parent / "tests" / "reference" / "optax_yogi.npz"
 OPTAX_VERSION = "0.2.8"
-
-_spec = importlib.util.spec_from_file_location("make_torch_reference", HERE / "make_torch_reference.py")
-torch_reference = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(torch_reference)
-make_problem, gradient = torch_reference.make_problem, torch_reference.gradient
-SHAPES, STEPS, CHECKPOINTS = torch_reference.SHAPES, torch_reference.STEPS, torch_reference.CHECKPOINTS
 
 #: optimlib's keyword arguments (optax's defaults are the same except that lr is required)
 GRID = [
@@ -86,22 +82,12 @@ def main(path: Path = OUT) -> None:
     import jax
     import optax
 
-    if optax.__version__ != OPTAX_VERSION:
-        sys.exit(f"the reference is optax {OPTAX_VERSION}'s; this is optax {optax.__version__}")
+    require_version("optax", optax.__version__, OPTAX_VERSION, exact=True)
     problem = make_problem()
-    data = {k: v for k, v in problem.items()}
-    for cfg in configs():
-        for key, v in run_optax(cfg, problem).items():
-            data[f"{cfg['id']}/{key}"] = v
     meta = {"optax": optax.__version__, "jax": jax.__version__, "numpy": np.__version__,
-            "shapes": SHAPES, "steps": STEPS, "checkpoints": list(CHECKPOINTS),
-            "seed": torch_reference.SEED}
-    data["configs"] = np.array(json.dumps(configs()))
-    data["meta"] = np.array(json.dumps(meta))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **data)
-    print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB): {len(GRID)} configurations x "
-          f"{len(SHAPES)} parameters x {STEPS} steps")
+            "shapes": SHAPES, "steps": STEPS, "checkpoints": list(CHECKPOINTS), "seed": SEED}
+    save(path, problem, configs(), lambda cfg: run_optax(cfg, problem), meta,
+         f"{len(GRID)} configurations x {len(SHAPES)} parameters x {STEPS} steps")
 
 
 if __name__ == "__main__":

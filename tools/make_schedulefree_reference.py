@@ -4,7 +4,7 @@
 
 The package (Defazio et al.'s reference implementation, version :data:`SCHEDULEFREE_VERSION`,
 on torch) runs 100 steps of every configuration of :data:`GRID` on the problem of
-``tools/make_torch_reference.py``: parameters of shapes ``()``, ``(5,)`` and ``(3, 4)`` and the
+``tools/reference_problem.py``: parameters of shapes ``()``, ``(5,)`` and ``(3, 4)`` and the
 parameter-dependent gradient ``A_k p + noise_k[t-1]`` (taken at the training point y). Float64,
 ``foreach=False`` (the package's loop over tensors, which reads like its equations).
 
@@ -16,14 +16,17 @@ to y (up to rounding, which the replay reproduces by doing the same) and goes on
 """
 from __future__ import annotations
 
-import importlib.util
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from reference_problem import (CHECKPOINTS, SEED, SHAPES, STEPS, gradient,  # noqa: E402,F401
+                               make_problem, require_version, save, set_torch_gradients,
+                               torch_float64)
+
 OUT = HERE.parent / "tests" / "reference" / "schedulefree.npz"
 SCHEDULEFREE_VERSION = "1.4.1"
 #: the group's scalars recorded (the package keeps them per parameter group)
@@ -61,15 +64,6 @@ GRID = {
 }
 
 
-def torch_tool():
-    """``tools/make_torch_reference.py`` as a module: its problem, gradient and checkpoints."""
-    spec = importlib.util.spec_from_file_location("make_torch_reference",
-                                                  HERE / "make_torch_reference.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def configs() -> list[dict]:
     return [{"id": f"{name}-{i:02d}", "optimizer": name, "kwargs": kw}
             for name, grid in GRID.items() for i, kw in enumerate(grid)]
@@ -80,21 +74,14 @@ def run_schedulefree(config: dict, problem: dict, steps: int, checkpoints,
     """Run the package; ``{"{k}/{step}/{name}": array}`` at the checkpoints (see the module).
     ``foreach=True``: the package's default, multi-tensor path (the same equations)."""
     import schedulefree
-    import torch
 
-    tool = torch_tool()
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
-        n = sum(1 for key in problem if key.startswith("x0_"))
-        params = [torch.tensor(problem[f"x0_{k}"], dtype=torch.float64) for k in range(n)]
+    with torch_float64(problem) as params:
         kw = {k: tuple(v) if isinstance(v, list) else v for k, v in config["kwargs"].items()}
         opt = getattr(schedulefree, CLASSES[config["optimizer"]])(params, foreach=foreach, **kw)
         opt.train()
         out = {}
         for t in range(1, steps + 1):
-            for k, p in enumerate(params):
-                p.grad = torch.from_numpy(tool.gradient(problem, k, t, p.detach().numpy()))
+            set_torch_gradients(problem, t, params)
             opt.step()
             if t in checkpoints:
                 group = opt.param_groups[0]
@@ -109,8 +96,6 @@ def run_schedulefree(config: dict, problem: dict, steps: int, checkpoints,
                     out[f"{k}/{t}/x"] = p.detach().numpy().copy()
                 opt.train()
         return out
-    finally:
-        torch.set_default_dtype(old)
 
 
 def package_version() -> str:
@@ -121,24 +106,13 @@ def package_version() -> str:
 def main(path: Path = OUT) -> None:
     import torch
 
-    if package_version() != SCHEDULEFREE_VERSION:
-        sys.exit(f"the reference is schedulefree {SCHEDULEFREE_VERSION}'s; this is "
-                 f"{package_version()}")
-    tool = torch_tool()
-    problem = tool.make_problem()
-    data = dict(problem)
-    for cfg in configs():
-        for key, v in run_schedulefree(cfg, problem, tool.STEPS, tool.CHECKPOINTS).items():
-            data[f"{cfg['id']}/{key}"] = v
+    require_version("schedulefree", package_version(), SCHEDULEFREE_VERSION, exact=True)
+    problem = make_problem()
     meta = {"schedulefree": package_version(), "torch": torch.__version__,
-            "numpy": np.__version__, "shapes": tool.SHAPES, "steps": tool.STEPS,
-            "checkpoints": list(tool.CHECKPOINTS), "seed": tool.SEED}
-    data["configs"] = np.array(json.dumps(configs()))
-    data["meta"] = np.array(json.dumps(meta))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **data)
-    print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB): {len(configs())} configurations x "
-          f"{len(tool.SHAPES)} parameters x {tool.STEPS} steps")
+            "numpy": np.__version__, "shapes": SHAPES, "steps": STEPS,
+            "checkpoints": list(CHECKPOINTS), "seed": SEED}
+    save(path, problem, configs(), lambda cfg: run_schedulefree(cfg, problem, STEPS, CHECKPOINTS),
+         meta, f"{len(configs())} configurations x {len(SHAPES)} parameters x {STEPS} steps")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ gradient of parameter ``k`` at step ``t`` is
 
     g = A_k @ p.ravel() + noise_k[t - 1]      (A_k symmetric positive definite)
 
-so it depends on the parameter: an update that is wrong anywhere sends the trajectory elsewhere.
+so it depends on the parameter: an update that is wrong anywhere sends the trajectory elsewhere
+(the problem, shared by every reference tool, and the saving are ``tools/reference_problem.py``'s).
 ``A_k``, ``noise_k`` and the start ``x0_k`` are stored in the file, so the tests need neither
 torch nor a random generator that stays stable across NumPy versions. Stored for each
 configuration, at steps 1, 2, 10, 50 and 100: every parameter and every state buffer, under the
@@ -26,20 +27,19 @@ This module imports torch only inside its functions, so the tests can import its
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from optimlib.optim import catalog  # noqa: E402
+from reference_problem import (CHECKPOINTS, SEED, SHAPES, STEPS, gradient,  # noqa: E402,F401
+                               make_problem, require_version, save, torch_float64,
+                               torch_trajectory)
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "reference" / "torch_optim.npz"
-SHAPES = [(), (5,), (3, 4)]
-STEPS = 100
-CHECKPOINTS = (1, 2, 10, 50, 100)
-SEED = 20240613
 TORCH_VERSION = "2.13.0"
 
 #: optimizers of the catalog that torch has but that have a reference file of their own: Muon
@@ -165,82 +165,31 @@ def configs() -> list[dict]:
             for name in TORCH_NAMES for i, kw in enumerate(GRID.get(name) or default_grid(name))]
 
 
-def make_problem(seed: int = SEED, shapes=SHAPES) -> dict:
-    """Starts ``x0_k``, SPD matrices ``A_k`` (eigenvalues in [0.2, 2]) and noise ``noise_k``."""
-    rng = np.random.default_rng(seed)
-    data = {}
-    for k, shape in enumerate(shapes):
-        n = int(np.prod(shape, dtype=int))
-        q, _ = np.linalg.qr(rng.standard_normal((n, n)))
-        lam = np.linspace(0.2, 2.0, n) if n > 1 else np.array([1.0])
-        data[f"x0_{k}"] = rng.standard_normal(shape) * 1.5
-        data[f"A_{k}"] = (q * lam) @ q.T
-        data[f"noise_{k}"] = rng.standard_normal((STEPS, n)) * 0.3
-    return data
-
-
-def gradient(problem: dict, k: int, t: int, p: np.ndarray) -> np.ndarray:
-    """The gradient of parameter ``k`` at step ``t`` (1-based): ``A_k p + noise_k[t-1]``.
-
-    Written as an elementwise product and a row sum (NumPy's pairwise sum, no BLAS), so that it
-    gives the same bits on every machine.
-    """
-    A = problem[f"A_{k}"]
-    g = (A * p.reshape(1, -1)).sum(axis=1) + problem[f"noise_{k}"][t - 1]
-    return g.reshape(p.shape)
-
-
 def run_torch(config: dict, problem: dict, steps: int = STEPS,
               checkpoints=CHECKPOINTS) -> dict[str, np.ndarray]:
     """Run torch.optim on the problem; return ``{"{k}/{step}/{name}": array}`` at the checkpoints."""
     import torch
 
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
-        n = sum(1 for key in problem if key.startswith("x0_"))
-        params = [torch.tensor(problem[f"x0_{k}"], dtype=torch.float64) for k in range(n)]
+    with torch_float64(problem) as params:
         cls = getattr(torch.optim, TORCH_NAMES[config["optimizer"]])
         kw = dict(config["kwargs"])
         for pair in ("betas", "etas", "step_sizes", "eps"):
             if isinstance(kw.get(pair), list):
                 kw[pair] = tuple(kw[pair])
-        opt = cls(params, foreach=False, **kw)
-        out = {}
-        for t in range(1, steps + 1):
-            for k, p in enumerate(params):
-                p.grad = torch.from_numpy(gradient(problem, k, t, p.detach().numpy()))
-            opt.step()
-            if t in checkpoints:
-                for k, p in enumerate(params):
-                    out[f"{k}/{t}/param"] = p.detach().numpy().copy()
-                    for name, v in opt.state[p].items():
-                        out[f"{k}/{t}/{name}"] = np.array(v.detach().numpy() if torch.is_tensor(v)
-                                                          else v, dtype=np.float64)
-        return out
-    finally:
-        torch.set_default_dtype(old)
+        return torch_trajectory(cls(params, foreach=False, **kw), params, problem, steps,
+                                checkpoints)
 
 
 def main(path: Path = OUT) -> None:
     import torch
 
-    if not torch.__version__.startswith(TORCH_VERSION):
-        sys.exit(f"the reference is torch {TORCH_VERSION}'s; this is torch {torch.__version__}")
+    require_version("torch", torch.__version__, TORCH_VERSION)
     problem = make_problem()
     cfgs = configs()
-    data = dict(problem)
-    for cfg in cfgs:
-        for key, v in run_torch(cfg, problem).items():
-            data[f"{cfg['id']}/{key}"] = v
     meta = {"torch": torch.__version__, "numpy": np.__version__, "shapes": SHAPES,
             "steps": STEPS, "checkpoints": list(CHECKPOINTS), "seed": SEED}
-    data["configs"] = np.array(json.dumps(cfgs))
-    data["meta"] = np.array(json.dumps(meta))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **data)
-    print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB): {len(cfgs)} configurations x "
-          f"{len(SHAPES)} parameters x {STEPS} steps")
+    save(path, problem, cfgs, lambda cfg: run_torch(cfg, problem), meta,
+         f"{len(cfgs)} configurations x {len(SHAPES)} parameters x {STEPS} steps")
 
 
 if __name__ == "__main__":
