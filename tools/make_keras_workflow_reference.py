@@ -24,7 +24,6 @@ evidence: the promoted dtype and the error of ``keras.ops.matmul`` on a float64 
 """
 from __future__ import annotations
 
-import functools
 import json
 import os
 import sys
@@ -57,25 +56,17 @@ def batches(n: int):
     return [slice(i, min(i + BATCH, n)) for i in range(0, n, BATCH)]
 
 
-def _keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    import keras
-    return keras
+def _load_framework_tool():
+    import importlib.util
+    path = Path(__file__).resolve().parent / "make_framework_reference.py"
+    spec = importlib.util.spec_from_file_location("make_framework_reference", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
-def _float64(fn):
-    """Run ``fn`` with Keras's floatx set to float64; the caller's setting is restored after
-    (other tests in the same process use Keras's float32 default)."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        keras = _keras()
-        old = keras.config.floatx()
-        keras.config.set_floatx("float64")
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            keras.config.set_floatx(old)
-    return wrapper
+#: Keras on its torch backend, and float64 for the length of one call: the framework tool's
+_keras, _float64 = (lambda m: (m._keras, m._float64))(_load_framework_tool())
 
 
 @_float64

@@ -136,6 +136,28 @@ def _number(what: str, x, expected) -> float:
         fail(what, f"one number, like {_fmt(expected)}", f"{type(x).__name__} {x!r}")
 
 
+def online_trap(design, rival: str, max_size: int):
+    """Check a designed online problem ``design() -> (coefficients, betas, lr)`` on [-1, 1] and run
+    Adam and ``rival`` on it: their mean points over the last 10% of the steps, and the best point."""
+    from ..online import projected_run
+    out = call(design)
+    expect(isinstance(out, (tuple, list)) and len(out) == 3, "design()",
+           "a tuple (coefficients, betas, lr)", repr(out)[:80])
+    c, betas, lr = out
+    c = np.asarray(c, dtype=float)
+    expect(c.ndim == 1 and 100 <= c.size <= max_size and np.all(np.isfinite(c)), "the coefficients",
+           f"a 1-D array of 100 to {max_size:,} finite numbers".replace(",", " "), f"shape {c.shape}")
+    total = c.sum()
+    expect(abs(total) > 1e-9 * np.abs(c).sum(), "the sum of the coefficients",
+           "not zero (else every point of [-1, 1] is optimal)", _fmt(total))
+    best = -1.0 if total > 0 else 1.0
+    kw = dict(lr=float(lr), betas=tuple(betas))
+    tail = max(1, c.size // 10)
+    adam = projected_run("adam", c, **kw)[-tail:].mean()
+    other = projected_run(rival, c, **kw)[-tail:].mean()
+    return adam, other, best
+
+
 def random_quadratic(rng, n: int, log_low: float, log_high: float):
     """A hidden test Hessian: ``(H, lam)`` with H = Q diag(lam) Qᵀ symmetric positive definite,
     Q a random rotation and log(lam) uniform in [log_low, log_high] (drawn from ``rng``)."""

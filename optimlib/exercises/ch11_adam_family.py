@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import exercise, expect, expect_close, fail, call, _fmt
+from . import exercise, expect, expect_close, fail, call, _fmt, online_trap
 
 __all__ = ["check_adamax_limit", "check_radam_switch", "check_yogi_trap"]
 
@@ -69,22 +69,7 @@ def check_radam_switch(answer):
 
 @exercise("An online problem that separates Yogi from Adam (open-ended)")
 def check_yogi_trap(design):
-    from ..online import projected_run
-    out = call(design)
-    expect(isinstance(out, (tuple, list)) and len(out) == 3, "design()",
-           "a tuple (coefficients, betas, lr)", repr(out)[:80])
-    c, betas, lr = out
-    c = np.asarray(c, dtype=float)
-    expect(c.ndim == 1 and 100 <= c.size <= 20_000 and np.all(np.isfinite(c)), "the coefficients",
-           "a 1-D array of 100 to 20 000 finite numbers", f"shape {c.shape}")
-    total = c.sum()
-    expect(abs(total) > 1e-9 * np.abs(c).sum(), "the sum of the coefficients",
-           "not zero (else every point of [-1, 1] is optimal)", _fmt(total))
-    best = -1.0 if total > 0 else 1.0
-    kw = dict(lr=float(lr), betas=tuple(betas))
-    tail = max(1, c.size // 10)
-    adam = projected_run("adam", c, **kw)[-tail:].mean()
-    yogi = projected_run("yogi", c, **kw)[-tail:].mean()
+    adam, yogi, best = online_trap(design, "yogi", max_size=20_000)
     expect(adam * best < -0.5, "Adam's mean point over the last 10% of the steps",
            f"nearer the worst end {-best:+.0f} than the middle (the best fixed point is {best:+.0f})",
            _fmt(adam), "Adam did not end near the worst point: the gradient that points to the best "
